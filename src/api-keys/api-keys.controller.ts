@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../rights/principal.js';
+import { Right } from '../rights/right.js';
+import { CurrentPrincipal, RequireUserRights } from '../rights/route-rights.decorator.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
+import { ApiKeyDto, ApiKeyPageDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+
+/** A user's API keys; `userId` may be `me`. One's own keys need RIGHT_USER_SETTINGS_API_KEYS, a managed user's RIGHT_USER_USERS_API_KEYS. */
+@ApiTags('api-keys')
+@Controller('users/:userId/api-keys')
+@RequireUserRights({ self: Right.USER_SETTINGS_API_KEYS, other: Right.USER_USERS_API_KEYS })
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  /** Creates a key and shows it, this once: copy `key` now. */
+  @Post()
+  @Header('Cache-Control', 'no-store')
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Body() dto: CreateApiKeyDto,
+  ): Promise<CreatedApiKeyDto> {
+    const { apiKey, key } = await this.apiKeys.create(principal, userId, dto);
+    return { ...ApiKeyDto.from(apiKey), key };
+  }
+
+  @Get()
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Query() query: ApiKeyPageQueryDto,
+  ): Promise<ApiKeyPageDto> {
+    const page = await this.apiKeys.list(principal, userId, query);
+    return { ...page, data: page.data.map(ApiKeyDto.from) };
+  }
+
+  @Get(':keyId')
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Param('keyId') keyId: string,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.get(principal, userId, keyId));
+  }
+
+  /** Edits the description, enables or disables, changes expiry or rights: only the fields sent change. */
+  @Patch(':keyId')
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Param('keyId') keyId: string,
+    @Body() dto: UpdateApiKeyDto,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.update(principal, userId, keyId, dto));
+  }
+
+  /** Deletes the key: it never works again. */
+  @Delete(':keyId')
+  @HttpCode(204)
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Param('keyId') keyId: string,
+  ): Promise<void> {
+    await this.apiKeys.delete(principal, userId, keyId);
+  }
+}

@@ -1,0 +1,145 @@
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { SERVER_SECRETS, type ServerSecrets } from '../config/config.module.js';
+import { toPage, type Page } from '../common/page.dto.js';
+import { ChangeFeed } from '../database/change-feed.js';
+import type { Principal } from '../rights/principal.js';
+import { Right } from '../rights/right.js';
+import { expandRights, missingRights } from '../rights/rights.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
+import type { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
+
+const DAY_MS = 86_400_000;
+
+/** A key whose secret matched, with its owner as they are now. */
+export interface VerifiedApiKey {
+  key: ApiKey;
+  owner: User;
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersService,
+    private readonly changes: ChangeFeed,
+    private readonly config: AppConfig,
+    @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
+  ) {}
+
+  async create(caller: Principal, userId: string, dto: CreateApiKeyDto): Promise<{ apiKey: ApiKey; key: string }> {
+    const owner = await this.users.getManaged(caller, userId);
+    const rights = dto.rights ?? [Right.USER_ALL];
+    this.assertGrantable(caller, rights);
+    const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
+    const max = this.config.API_KEYS_MAX_PER_USER;
+    if (max > 0 && (await this.keys.countForUser(owner.id)) >= max) {
+      throw new ConflictException(`User ${owner.id} already has ${max} API keys, the most allowed; delete one first`);
+    }
+    const generated = generateApiKey();
+    const apiKey = await this.keys.insert(
+      this.keys.create({
+        id: generated.id,
+        userId: owner.id,
+        secretHash: hashSecret(this.secrets.apiKeyHashSecret, generated.secret),
+        description: dto.description,
+        rights,
+        enabled: true,
+        expiresAt,
+        lastUsedAt: null,
+      }),
+    );
+    return { apiKey, key: generated.key };
+  }
+
+  async list(caller: Principal, userId: string, query: ApiKeyPageQueryDto): Promise<Page<ApiKey>> {
+    const owner = await this.users.getManaged(caller, userId);
+    const [keys, total] = await this.keys.findPageForUser(owner.id, query);
+    return toPage(keys, total, query);
+  }
+
+  async get(caller: Principal, userId: string, keyId: string): Promise<ApiKey> {
+    const owner = await this.users.getManaged(caller, userId);
+    const key = await this.keys.findByIdForUser(owner.id, keyId);
+    if (!key) throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
+    return key;
+  }
+
+  async update(caller: Principal, userId: string, keyId: string, dto: UpdateApiKeyDto): Promise<ApiKey> {
+    const key = await this.get(caller, userId, keyId);
+    if (dto.rights) {
+      const before = new Set(key.rights);
+      const after = new Set<string>(dto.rights);
+      const changed = [...after].filter((r) => !before.has(r)).concat([...before].filter((r) => !after.has(r)));
+      this.assertGrantable(caller, changed as Right[]);
+      key.rights = dto.rights;
+    }
+    if (dto.description !== undefined) key.description = dto.description;
+    if (dto.enabled !== undefined) key.enabled = dto.enabled;
+    if (dto.expiresAt !== undefined) key.expiresAt = this.checkedExpiry(dto.expiresAt, false);
+    const saved = await this.keys.save(key);
+    this.changes.publish({ kind: 'apiKey', id: key.id });
+    return saved;
+  }
+
+  async delete(caller: Principal, userId: string, keyId: string): Promise<void> {
+    const owner = await this.users.getManaged(caller, userId);
+    if (!(await this.keys.deleteForUser(owner.id, keyId))) {
+      throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
+    }
+    this.changes.publish({ kind: 'apiKey', id: keyId });
+  }
+
+  /**
+   * Checks a presented key against the database: its shape, its secret (keyed hash, constant
+   * time), its state and its owner's. Throws 401 saying why.
+   */
+  async verify(presented: string): Promise<VerifiedApiKey> {
+    const parsed = parseApiKey(presented);
+    if (!parsed) throw new UnauthorizedException('Malformed API key: expected NNSXS.<39 base32>.<52 base32>');
+    const key = await this.keys.findForVerification(parsed.id);
+    if (!key || !secretMatches(this.secrets.apiKeyHashSecret, parsed.secret, key.secretHash)) {
+      throw new UnauthorizedException('Invalid API key');
+    }
+    const owner = await this.users.findById(key.userId);
+    return { key, owner: this.assertUsable(key, owner) };
+  }
+
+  /** The state checks of `verify`, for callers that already matched the secret. */
+  assertUsable(key: Pick<ApiKey, 'enabled' | 'expiresAt'>, owner: User | null, now = Date.now()): User {
+    if (!key.enabled) throw new UnauthorizedException('API key is disabled');
+    if (key.expiresAt && key.expiresAt.getTime() <= now) throw new UnauthorizedException('API key has expired');
+    if (!owner || !owner.enabled) throw new UnauthorizedException("API key's user is disabled");
+    return owner;
+  }
+
+  /** Nobody grants what they lack: a key caller only within its own rights, `RIGHT_USER_ALL` only if its key has it. */
+  private assertGrantable(caller: Principal, rights: readonly Right[]): void {
+    const lacking = missingRights(caller.rights, expandRights(rights.filter((r) => r !== Right.USER_ALL)));
+    if (rights.includes(Right.USER_ALL) && caller.method === 'apiKey' && !caller.keyRights?.includes(Right.USER_ALL)) {
+      lacking.unshift(Right.USER_ALL);
+    }
+    if (lacking.length) {
+      throw new ForbiddenException({ message: `You cannot grant rights you do not hold: ${lacking.join(', ')}`, missingRights: lacking });
+    }
+  }
+
+  /** An expiry within the configured maximum lifetime; a new key without one gets the maximum. */
+  private checkedExpiry(expiresAt: string | null, isNew: boolean): Date | null {
+    const maxDays = this.config.API_KEYS_MAX_LIFETIME_DAYS;
+    if (maxDays === 0) return expiresAt ? new Date(expiresAt) : null;
+    const latest = Date.now() + maxDays * DAY_MS;
+    if (!expiresAt) {
+      if (isNew) return new Date(latest);
+      throw new BadRequestException([`expiresAt is required: keys live at most ${maxDays} days`]);
+    }
+    if (Date.parse(expiresAt) > latest) {
+      throw new BadRequestException([`expiresAt must be within ${maxDays} days from now`]);
+    }
+    return new Date(expiresAt);
+  }
+}

@@ -1,0 +1,64 @@
+
+import {
+  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsEnum, IsIn, IsISO8601, IsOptional, IsString,
+  Length, Matches, registerDecorator, type ValidationArguments,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/page.dto.js';
+import { Right } from '../../rights/right.js';
+
+/** An ISO-8601 time later than now. */
+function IsFutureTime() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isFutureTime',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && Date.parse(value) > Date.now(),
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a time in the future`,
+      },
+    });
+}
+
+export class CreateApiKeyDto {
+  /** What the key is for, e.g. "Production server". 1 to 255 characters. */
+  @IsString() @Length(1, 255) @Matches(/\S/, { message: 'description must not be blank' })
+  description: string;
+
+  /**
+   * When the key stops working (ISO 8601, in the future). Absent or null: never.
+   * @example 2027-11-23T00:00:00Z
+   */
+  @IsOptional() @IsISO8601({ strict: true }) @IsFutureTime()
+  expiresAt?: string | null;
+
+  /** Defaults to `["RIGHT_USER_ALL"]`: all current and future rights of the key's user. */
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @ArrayUnique() @IsEnum(Right, { each: true })
+  rights?: Right[];
+}
+
+/** Only the fields sent change. */
+export class UpdateApiKeyDto {
+  @IsOptional() @IsString() @Length(1, 255) @Matches(/\S/, { message: 'description must not be blank' })
+  description?: string;
+
+  /** False stops the key at once; true lets it work again. */
+  @IsOptional() @IsBoolean()
+  enabled?: boolean;
+
+  /** A future time, or null for never. */
+  @IsOptional() @IsISO8601({ strict: true }) @IsFutureTime()
+  expiresAt?: string | null;
+
+  /** Changing rights needs every right added and every right removed. */
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @ArrayUnique() @IsEnum(Right, { each: true })
+  rights?: Right[];
+}
+
+export const API_KEY_SORT_PROPERTIES = ['createdAt', 'expiresAt', 'description', 'enabled'] as const;
+
+export class ApiKeyPageQueryDto extends PageQueryDto {
+  @IsOptional() @IsIn(API_KEY_SORT_PROPERTIES)
+  sortProperty?: (typeof API_KEY_SORT_PROPERTIES)[number] = 'createdAt';
+}
+

@@ -1,0 +1,62 @@
+import { Right } from '../../rights/right.js';
+import type { ApiKey } from '../api-key.entity.js';
+
+export enum ApiKeyStatus {
+  ACTIVE = 'ACTIVE',
+  DISABLED = 'DISABLED',
+  EXPIRED = 'EXPIRED',
+}
+
+export function apiKeyStatus(key: Pick<ApiKey, 'enabled' | 'expiresAt'>, now = Date.now()): ApiKeyStatus {
+  if (!key.enabled) return ApiKeyStatus.DISABLED;
+  if (key.expiresAt && key.expiresAt.getTime() <= now) return ApiKeyStatus.EXPIRED;
+  return ApiKeyStatus.ACTIVE;
+}
+
+/** An API key as clients see it: never the key itself, never its hash. */
+export class ApiKeyDto {
+  /** The key's id: the middle part of `NNSXS.<id>.<secret>`. */
+  id: string;
+  userId: string;
+  description: string;
+  rights: Right[];
+  enabled: boolean;
+  status: ApiKeyStatus;
+  /** Null: never expires. */
+  expiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Kept within a minute; null until first used. */
+  lastUsedAt: Date | null;
+
+  static from(key: ApiKey): ApiKeyDto {
+    return {
+      id: key.id,
+      userId: key.userId,
+      description: key.description,
+      rights: key.rights as Right[],
+      enabled: key.enabled,
+      status: apiKeyStatus(key),
+      expiresAt: key.expiresAt,
+      createdAt: key.createdAt,
+      updatedAt: key.updatedAt,
+      lastUsedAt: key.lastUsedAt,
+    };
+  }
+}
+
+/** The answer to a create: the key object plus the key, shown this once. */
+export class CreatedApiKeyDto extends ApiKeyDto {
+  /**
+   * The whole key, `NNSXS.<id>.<secret>`. Copy it now: it is not stored and never shown again.
+   * @example NNSXS.ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI.LQD7A5VGEXNZ7F7PNTVUPMPDEB5XBJMTIH6ESUEE622VU2FQVESA
+   */
+  key: string;
+}
+
+export class ApiKeyPageDto {
+  data: ApiKeyDto[];
+  totalPages: number;
+  totalElements: number;
+  hasNext: boolean;
+}

@@ -1,0 +1,64 @@
+import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: 64 * 1024,
+    // long enough for the 64 kB header values a fuzzer sends, so they get a JSON answer, not a dropped connection
+    http: { maxHeaderSize: 256 * 1024 } as never,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+    }),
+  );
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  await setUpSwagger(app);
+  return app;
+}
+
+async function setUpSwagger(app: NestFastifyApplication): Promise<void> {
+  try {
+    const metadata = await import('./metadata.js' as string);
+    await SwaggerModule.loadPluginMetadata(metadata.default);
+  } catch {
+    new Logger('Swagger').warn('src/metadata.ts is missing: run `npm run build` for full schemas');
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('keygate')
+      .setDescription(
+        'Issues, manages and verifies API keys. Authorize with a JWT from `POST /api/auth/login`, ' +
+          'or with an API key entered as `ApiKey <key>` in the `apiKey` form. When both are sent, the JWT decides.',
+      )
+      .setVersion('0.1.0')
+      .addApiKey(
+        { type: 'apiKey', in: 'header', name: 'X-Authorization', description: 'Enter `ApiKey <key>`, e.g. `ApiKey NNSXS.…`' },
+        API_KEY_SCHEME,
+      )
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `token` from `POST /api/auth/login`' }, JWT_SCHEME)
+      .build(),
+  );
+  SwaggerModule.setup('swagger', app, document, {
+    jsonDocumentUrl: 'swagger-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

@@ -1,0 +1,49 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { looksLikeApiKey } from '../api-keys/api-key-format.js';
+
+/** The credentials a request carries, sorted by kind, and what was wrong with the headers that carried none. */
+export interface Credentials {
+  jwts: string[];
+  apiKeys: string[];
+  problems: string[];
+}
+
+/** Exactly `<scheme> <credential>`: one space, no second credential, nothing around it. */
+const HEADER_VALUE = /^([A-Za-z]+) ([^\s,]+)$/;
+
+const HEADERS = [
+  ['authorization', 'Authorization'],
+  ['x-authorization', 'X-Authorization'],
+] as const;
+
+/**
+ * Reads `Authorization: Bearer <jwt | key>`, `X-Authorization: Bearer <jwt>` and
+ * `X-Authorization: ApiKey <key>` (scheme words in any case). A bearer value of the `NNSXS.` form
+ * is a key. Credentials are only ever read from these headers, never from the query or the body.
+ */
+export function readCredentials(headers: IncomingHttpHeaders): Credentials {
+  const credentials: Credentials = { jwts: [], apiKeys: [], problems: [] };
+  for (const [name, label] of HEADERS) {
+    const value = headers[name];
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      credentials.problems.push(`${label} header sent more than once`);
+      continue;
+    }
+    const match = HEADER_VALUE.exec(value);
+    if (!match) {
+      credentials.problems.push(`${label} header must be "<scheme> <credential>" with a single credential`);
+      continue;
+    }
+    const scheme = match[1]!.toLowerCase();
+    const token = match[2]!;
+    if (scheme === 'bearer') {
+      (looksLikeApiKey(token) ? credentials.apiKeys : credentials.jwts).push(token);
+    } else if (scheme === 'apikey' && name === 'x-authorization') {
+      credentials.apiKeys.push(token);
+    } else {
+      credentials.problems.push(`${label} header: unsupported scheme "${match[1]!.slice(0, 20)}"`);
+    }
+  }
+  return credentials;
+}

@@ -1,0 +1,36 @@
+import { IsJWT, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Right } from '../../rights/right.js';
+import { UserDto } from '../../users/dto/user.dto.js';
+
+export class LoginDto {
+  /** The user's email. */
+  @IsString() @IsNotEmpty() @MaxLength(255)
+  username: string;
+
+  @IsString() @IsNotEmpty() @MaxLength(1024)
+  password: string;
+}
+
+export class RefreshTokenDto {
+  @IsJWT()
+  refreshToken: string;
+}
+
+export class TokenPairDto {
+  /** Access token: send as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Exchange at `POST /api/auth/token` for a new pair. */
+  refreshToken: string;
+}
+
+export class AuthenticationDto {
+  method: 'jwt' | 'apiKey';
+  /** The key's id when the call came with an API key, else null. */
+  apiKeyId: string | null;
+  /** The effective rights of this call. */
+  rights: Right[];
+}
+
+export class CurrentUserDto extends UserDto {
+  authentication: AuthenticationDto;
+}

@@ -1,0 +1,95 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  [extra: string]: unknown;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** PostgreSQL error codes that are the caller's fault, or the database's absence. */
+const PG_ERRORS: Record<string, [number, string]> = {
+  '23505': [409, 'The value is already taken'],
+  '23503': [409, 'A referenced record does not exist'],
+  '22P02': [400, 'A value has the wrong format'],
+  '22001': [400, 'A value is too long'],
+};
+
+/**
+ * Every error leaves as `{statusCode, error, message}` JSON. Client errors say what was wrong;
+ * anything unexpected is logged here and answered with a plain 500, never a stack trace.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500 && body.statusCode !== 503) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (reply.sent) return;
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null) {
+        const { statusCode: _s, error, message, ...extra } = response as Record<string, unknown>;
+        return {
+          statusCode: status,
+          error: (typeof error === 'string' ? error : undefined) ?? REASONS[status] ?? 'Error',
+          message: (message as string | string[]) ?? exception.message,
+          ...extra,
+        };
+      }
+      return { statusCode: status, error: REASONS[status] ?? 'Error', message: String(response) };
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+      const known = PG_ERRORS[code];
+      if (known) return { statusCode: known[0], error: REASONS[known[0]]!, message: known[1] };
+    }
+    const status = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own errors: malformed JSON, wrong content type, body too large ...
+      return { statusCode: status, error: REASONS[status] ?? 'Bad Request', message: (exception as Error).message };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: REASONS[503]!, message: 'The database is unavailable; try again shortly' };
+    }
+    return { statusCode: 500, error: REASONS[500]!, message: 'Internal server error' };
+  }
+}
+
+/** A connection that could not be made or was lost, rather than a query the database refused. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code))) return true;
+    if (typeof message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message)) return true;
+    current = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,103 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting keygate reads from the environment, validated once at boot.
+ * `.env.example` lists the same variables with their meaning.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Absent: the embedded PostgreSQL (PGlite) in DATA_DIR. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  /** Schema on the PostgreSQL server (the tests give each run its own). */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  DATABASE_SCHEMA?: string;
+
+  @IsString()
+  DATA_DIR = './data';
+
+  @IsEmail()
+  ADMIN_EMAIL = 'admin@keygate.local';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8)
+  ADMIN_PASSWORD?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32)
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32)
+  API_KEY_HASH_SECRET?: string;
+
+  /** Access token lifetime in seconds (ThingsBoard's default: 2.5 h). */
+  @Transform(toInt) @IsInt() @Min(10)
+  JWT_EXPIRES_IN = 9000;
+
+  /** Refresh token lifetime in seconds (one week). */
+  @Transform(toInt) @IsInt() @Min(60)
+  JWT_REFRESH_EXPIRES_IN = 604800;
+
+  /** bcrypt cost for passwords. */
+  @Transform(toInt) @IsInt() @Min(4) @Max(15)
+  BCRYPT_ROUNDS = 10;
+
+  /** 0: no limit. */
+  @Transform(toInt) @IsInt() @Min(0)
+  API_KEYS_MAX_PER_USER = 0;
+
+  /** 0: keys may never expire. */
+  @Transform(toInt) @IsInt() @Min(0)
+  API_KEYS_MAX_LIFETIME_DAYS = 0;
+
+  /** Verified keys and users held in each instance's memory. */
+  @Transform(toInt) @IsInt() @Min(1)
+  AUTH_CACHE_SIZE = 100000;
+
+  /** How often the coalesced lastUsedAt times are written. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  LAST_USED_FLUSH_SECONDS = 15;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  get embedded(): boolean {
+    return !this.DATABASE_URL;
+  }
+}
+
+export class ConfigValidationError extends Error {}
+
+/** Builds the configuration from an environment, or says exactly what is wrong with it. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const config = plainToInstance(AppConfig, { ...env }, { exposeDefaultValues: true });
+  // whitelist drops every variable that is not one of keygate's settings
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

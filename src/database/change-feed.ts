@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+
+/** A row whose change may revoke credentials: a user (disabled, deleted) or an API key. */
+export type Change = { kind: 'user' | 'apiKey'; id: string } | { kind: 'reset' };
+
+export type ChangeListener = (change: Change) => void;
+
+/**
+ * Tells the caches in this process that a user or key changed. Services publish right after
+ * their write commits, so this instance refuses a revoked credential on the very next request;
+ * changes made by other instances arrive through the database (see DatabaseNotifications).
+ */
+@Injectable()
+export class ChangeFeed {
+  private readonly listeners = new Set<ChangeListener>();
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(change: Change): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}

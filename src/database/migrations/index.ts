@@ -1,0 +1,5 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema.js';
+import { ApiKeys1763900100000 } from './1763900100000-api-keys.js';
+
+/** In order; a new migration is added here as well as in its file. */
+export const migrations = [InitialSchema1763900000000, ApiKeys1763900100000];

@@ -1,0 +1,5 @@
+export enum Authority {
+  SYS_ADMIN = 'SYS_ADMIN',
+  TENANT_ADMIN = 'TENANT_ADMIN',
+  CUSTOMER_USER = 'CUSTOMER_USER',
+}

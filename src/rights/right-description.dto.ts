@@ -1,0 +1,6 @@
+import { Right } from './right.js';
+
+export class RightDescriptionDto {
+  name: Right;
+  description: string;
+}

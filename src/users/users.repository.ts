@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, Repository, type SelectQueryBuilder } from 'typeorm';
+import { isUuid } from '../common/ids.js';
+import { fetchPage, likePattern } from '../common/page.dto.js';
+import { Authority } from '../rights/authority.js';
+import type { UserPageQueryDto } from './dto/user-page-query.dto.js';
+import type { Actor } from './management.js';
+import { User } from './user.entity.js';
+
+/** Users, looked up by name; the scoping of lists to "users the actor manages" lives here. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  /** An id that is not a UUID names no user. */
+  findById(id: string): Promise<User | null> {
+    return isUuid(id) ? this.users.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  countEnabledSysAdmins(): Promise<number> {
+    return this.users.countBy({ authority: Authority.SYS_ADMIN, enabled: true });
+  }
+
+  save(user: User): Promise<User> {
+    return this.users.save(user);
+  }
+
+  create(fields: Partial<User>): User {
+    return this.users.create(fields);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.users.delete({ id });
+  }
+
+  async findManagedPage(actor: Actor, query: UserPageQueryDto): Promise<[User[], number]> {
+    const qb = this.managedBy(actor);
+    if (query.textSearch) {
+      const pattern = likePattern(query.textSearch);
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('u.email ILIKE :pattern', { pattern })
+            .orWhere('u.first_name ILIKE :pattern', { pattern })
+            .orWhere('u.last_name ILIKE :pattern', { pattern }),
+        ),
+      );
+    }
+    return fetchPage(qb, query, query.sortProperty);
+  }
+
+  private managedBy(actor: Actor): SelectQueryBuilder<User> {
+    const qb = this.users.createQueryBuilder('u');
+    switch (actor.authority) {
+      case Authority.SYS_ADMIN:
+        return qb.where('u.authority IN (:...authorities)', { authorities: [Authority.SYS_ADMIN, Authority.TENANT_ADMIN] });
+      case Authority.TENANT_ADMIN:
+        return qb.where('u.tenant_id = :tenantId', { tenantId: actor.tenantId });
+      default:
+        return qb.where('u.id = :id', { id: actor.userId });
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import bcrypt from 'bcrypt';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config.js';
+import { toPage, type Page } from '../common/page.dto.js';
+import { ChangeFeed } from '../database/change-feed.js';
+import { Authority } from '../rights/authority.js';
+import { CustomersRepository } from './customers.repository.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { UserPageQueryDto } from './dto/user-page-query.dto.js';
+import { creatableAuthorities, manages, type Actor } from './management.js';
+import { TenantsRepository } from './tenants.repository.js';
+import { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  /** Compared against when the email is unknown, so that case costs what a wrong password does. */
+  private readonly dummyHash: string;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly customers: CustomersRepository,
+    private readonly changes: ChangeFeed,
+    private readonly config: AppConfig,
+  ) {
+    this.dummyHash = bcrypt.hashSync(randomBytes(16).toString('hex'), config.BCRYPT_ROUNDS);
+  }
+
+  /** The user with this email and password, or null; a disabled user is returned for the caller to refuse. */
+  async verifyPassword(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findByEmail(email);
+    const matches = await bcrypt.compare(password, user?.passwordHash ?? this.dummyHash);
+    return user && matches ? user : null;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  /** The target of a `/users/{userId}` route: 404 when unknown, 403 when the actor does not manage it. */
+  async getManaged(actor: Actor, userId: string): Promise<User> {
+    const user = await this.users.findById(userId === 'me' ? actor.userId : userId);
+    if (!user) throw new NotFoundException(`User ${userId} not found`);
+    if (!manages(actor, user)) throw new ForbiddenException(`You do not manage user ${userId}`);
+    return user;
+  }
+
+  async list(actor: Actor, query: UserPageQueryDto): Promise<Page<User>> {
+    const [users, total] = await this.users.findManagedPage(actor, query);
+    return toPage(users, total, query);
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<User> {
+    if (!creatableAuthorities(actor).includes(dto.authority)) {
+      throw new ForbiddenException(`A ${actor.authority} cannot create ${dto.authority} users`);
+    }
+    const { tenantId, customerId } = await this.placement(actor, dto);
+    if (await this.users.findByEmail(dto.email)) throw new ConflictException(`Email ${dto.email} is already taken`);
+    const user = this.users.create({
+      email: dto.email,
+      passwordHash: await this.hashPassword(dto.password),
+      authority: dto.authority,
+      tenantId,
+      customerId,
+      firstName: dto.firstName ?? null,
+      lastName: dto.lastName ?? null,
+      enabled: true,
+    });
+    return this.users.save(user);
+  }
+
+  async update(actor: Actor, userId: string, dto: UpdateUserDto): Promise<User> {
+    const user = await this.getManaged(actor, userId);
+    if (dto.enabled !== undefined && user.id === actor.userId) {
+      throw new ForbiddenException('You cannot enable or disable your own account');
+    }
+    if (dto.enabled === false) await this.keepOneSysAdmin(user);
+    if (dto.firstName !== undefined) user.firstName = dto.firstName;
+    if (dto.lastName !== undefined) user.lastName = dto.lastName;
+    if (dto.enabled !== undefined) user.enabled = dto.enabled;
+    const saved = await this.users.save(user);
+    this.changes.publish({ kind: 'user', id: user.id });
+    return saved;
+  }
+
+  async delete(actor: Actor, userId: string): Promise<void> {
+    const user = await this.getManaged(actor, userId);
+    await this.keepOneSysAdmin(user);
+    await this.users.delete(user.id);
+    this.changes.publish({ kind: 'user', id: user.id });
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return bcrypt.hash(password, this.config.BCRYPT_ROUNDS);
+  }
+
+  /** The tenant and customer a new user goes into, checked against the actor's own place. */
+  private async placement(actor: Actor, dto: CreateUserDto): Promise<{ tenantId: string | null; customerId: string | null }> {
+    if (dto.authority === Authority.SYS_ADMIN) {
+      if (dto.tenantId || dto.customerId) throw new BadRequestException('A system administrator belongs to no tenant or customer');
+      return { tenantId: null, customerId: null };
+    }
+    let tenantId = dto.tenantId;
+    if (actor.authority === Authority.TENANT_ADMIN) {
+      if (tenantId && tenantId !== actor.tenantId) throw new ForbiddenException('You can only create users in your own tenant');
+      tenantId = actor.tenantId!;
+    }
+    if (!tenantId) throw new BadRequestException(['tenantId is required for a tenant administrator']);
+    if (!(await this.tenants.findById(tenantId))) throw new NotFoundException(`Tenant ${tenantId} not found`);
+    if (dto.authority === Authority.TENANT_ADMIN) {
+      if (dto.customerId) throw new BadRequestException('A tenant administrator belongs to no customer');
+      return { tenantId, customerId: null };
+    }
+    if (!dto.customerId) throw new BadRequestException(['customerId is required for a customer user']);
+    if (!(await this.customers.findByIdInTenant(tenantId, dto.customerId))) {
+      throw new NotFoundException(`Customer ${dto.customerId} not found in tenant ${tenantId}`);
+    }
+    return { tenantId, customerId: dto.customerId };
+  }
+
+  /** Someone must be able to log in as system administrator: refuses to disable or delete the last one. */
+  private async keepOneSysAdmin(user: User): Promise<void> {
+    if (user.authority !== Authority.SYS_ADMIN || !user.enabled) return;
+    if ((await this.users.countEnabledSysAdmins()) <= 1) {
+      throw new ConflictException('The last enabled system administrator cannot be disabled or deleted');
+    }
+  }
+}
