@@ -66,7 +66,7 @@ describe('API keys with rights', () => {
       // curl -H 'Accept: application/json' -H 'X-Authorization: ApiKey <key>' http://localhost:3000/api/auth/user
       const seed = await fetch(`${sut.url}/api/auth/user`, { headers: { Accept: 'application/json', 'X-Authorization': `ApiKey ${key}` } });
       expect(seed.status).toBe(200);
-      const body = await seed.json();
+      const body = (await seed.json()) as any;
       expect(body).toMatchObject({ id: customerUser.id, authentication: { method: 'apiKey', apiKeyId: id } });
       expect(body.authentication.rights).toEqual(['RIGHT_USER_INFO', 'RIGHT_USER_SETTINGS_API_KEYS', 'RIGHT_USER_SETTINGS_BASIC']);
       const bearer = await client.get('/api/auth/user', { key, header: 'authorization' });

@@ -86,7 +86,7 @@ describe('users, tenants and customers: who manages whom', () => {
     ['tenantAdminA', { authority: 'TENANT_ADMIN', tenantId: 'B' }, 403],
     ['tenantAdminA', { authority: 'SYS_ADMIN' }, 403],
     ['customerUserA', { authority: 'CUSTOMER_USER', customerId: 'A' }, 403],
-  ])('%s creates %o: %i', async (caller, fields, status) => {
+  ] as Array<[string, { authority: string; tenantId?: string; customerId?: string }, number]>)('%s creates %o: %i', async (caller, fields, status) => {
     const place = (ref: string | undefined, of: 'tenantId' | 'customerId') =>
       ref === 'A' ? people.customerUserA![of] : ref === 'B' ? people.customerUserB![of] : ref;
     const email = `created-${Math.random().toString(36).slice(2)}@example.test`;

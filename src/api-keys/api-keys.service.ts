@@ -8,17 +8,32 @@ import { Right } from '../rights/right.js';
 import { expandRights, missingRights } from '../rights/rights.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
+import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
+import { apiKeyRejection, INVALID_API_KEY, MALFORMED_API_KEY, type KeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
 const DAY_MS = 86_400_000;
 
-/** A key whose secret matched, with its owner as they are now. */
+/** A key read for verification, with its owner as they are now. */
 export interface VerifiedApiKey {
   key: ApiKey;
   owner: User;
+}
+
+/**
+ * A presented key that does not authenticate. `record` is what the database holds for its id:
+ * null when no key has that id, absent when the key was malformed and never looked up. Callers may
+ * remember it, so the next attempt with the same id needs no database read.
+ */
+export class ApiKeyRejected extends UnauthorizedException {
+  constructor(
+    message: string,
+    readonly record?: VerifiedApiKey | null,
+  ) {
+    super(message);
+  }
 }
 
 @Injectable()
@@ -100,21 +115,25 @@ export class ApiKeysService {
    */
   async verify(presented: string): Promise<VerifiedApiKey> {
     const parsed = parseApiKey(presented);
-    if (!parsed) throw new UnauthorizedException('Malformed API key: expected NNSXS.<39 base32>.<52 base32>');
+    if (!parsed) throw new ApiKeyRejected(MALFORMED_API_KEY);
     const key = await this.keys.findForVerification(parsed.id);
-    if (!key || !secretMatches(this.secrets.apiKeyHashSecret, parsed.secret, key.secretHash)) {
-      throw new UnauthorizedException('Invalid API key');
-    }
-    const owner = await this.users.findById(key.userId);
-    return { key, owner: this.assertUsable(key, owner) };
+    const owner = key && (await this.users.findById(key.userId));
+    // a key always has an owner (foreign key, cascade); a missing one is a key deleted meanwhile
+    if (!key || !owner) throw new ApiKeyRejected(INVALID_API_KEY, null);
+    const record = { key, owner };
+    const rejection = apiKeyRejection(this.secrets.apiKeyHashSecret, parsed.secret, {
+      secretHash: key.secretHash,
+      enabled: key.enabled,
+      expiresAtMs: key.expiresAt?.getTime() ?? null,
+      ownerEnabled: owner.enabled,
+    });
+    if (rejection) throw new ApiKeyRejected(rejection, record);
+    return record;
   }
 
-  /** The state checks of `verify`, for callers that already matched the secret. */
-  assertUsable(key: Pick<ApiKey, 'enabled' | 'expiresAt'>, owner: User | null, now = Date.now()): User {
-    if (!key.enabled) throw new UnauthorizedException('API key is disabled');
-    if (key.expiresAt && key.expiresAt.getTime() <= now) throw new UnauthorizedException('API key has expired');
-    if (!owner || !owner.enabled) throw new UnauthorizedException("API key's user is disabled");
-    return owner;
+  /** `verify`'s decision for a key already in hand (a cached one): why it fails, or null. */
+  rejection(secret: string, state: KeyState): string | null {
+    return apiKeyRejection(this.secrets.apiKeyHashSecret, secret, state);
   }
 
   /** Nobody grants what they lack: a key caller only within its own rights, `RIGHT_USER_ALL` only if its key has it. */

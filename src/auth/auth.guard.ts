@@ -24,17 +24,24 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: Authenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
     if (!access) throw new ForbiddenException('This route declares no access rule, so nobody may call it');
     if (access.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
-    const principal = await this.authenticator.authenticate(request.headers);
-    request[PRINCIPAL_REQUEST_KEY] = principal;
-    const needed = requiredRight(access, principal, (request.params as Record<string, string> | undefined)?.userId);
-    if (needed && !principal.rights.has(needed)) throw new MissingRightException(needed);
-    return true;
+    const principal = this.authenticator.authenticate(request.headers);
+    // decided from memory: no promise on the common path
+    return principal instanceof Promise
+      ? principal.then((p) => authorize(access, p, request))
+      : authorize(access, principal, request);
   }
+}
+
+function authorize(access: RouteAccess, principal: Principal, request: FastifyRequest & Record<string, unknown>): boolean {
+  request[PRINCIPAL_REQUEST_KEY] = principal;
+  const needed = requiredRight(access, principal, (request.params as Record<string, string> | undefined)?.userId);
+  if (needed && !principal.rights.has(needed)) throw new MissingRightException(needed);
+  return true;
 }
 
 export function requiredRight(access: RouteAccess, principal: Principal, userId: string | undefined): Right | undefined {

@@ -6,6 +6,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
+import { AuthCache } from './auth-cache.js';
 import { Authenticator } from './authenticator.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -14,6 +15,6 @@ import { TokensService } from './tokens.service.js';
 @Module({
   imports: [PassportModule, JwtModule.register({}), UsersModule, ApiKeysModule],
   controllers: [AuthController],
-  providers: [JwtStrategy, ApiKeyStrategy, Authenticator, TokensService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [JwtStrategy, ApiKeyStrategy, AuthCache, Authenticator, TokensService, { provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class AuthModule {}

@@ -1,7 +1,7 @@
 import type { Strategy } from 'passport-strategy';
 
 /** What a Passport strategy decided about a request. */
-export type StrategyOutcome<T> = { ok: true; user: T } | { ok: false; reason: string };
+export type StrategyOutcome<T> = { ok: true; user: T } | { ok: false; reason: string; error?: unknown };
 
 /**
  * Runs one Passport strategy on a request the way passport.authenticate does (a per-call object
@@ -12,7 +12,7 @@ export function runStrategy<T>(strategy: Strategy, request: object): Promise<Str
     const call = Object.create(strategy) as Strategy & Record<string, unknown>;
     call.success = (user: T) => resolve({ ok: true, user });
     call.fail = (challenge?: unknown) => resolve({ ok: false, reason: reasonOf(challenge) });
-    call.error = (error: unknown) => resolve({ ok: false, reason: reasonOf(error) });
+    call.error = (error: unknown) => resolve({ ok: false, reason: reasonOf(error), error });
     call.pass = () => resolve({ ok: false, reason: 'No credential' });
     call.redirect = () => resolve({ ok: false, reason: 'No credential' });
     try {

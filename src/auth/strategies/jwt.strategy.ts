@@ -10,6 +10,12 @@ export const JWT_STRATEGY = 'jwt';
 export interface TokenPayload {
   sub: string;
   typ: 'access' | 'refresh';
+  exp?: number;
+}
+
+export interface VerifiedJwt {
+  user: User;
+  expiresAtMs: number;
 }
 
 /** Verifies an access token (`Authorization: Bearer <jwt>`) and returns its user as it is now. */
@@ -27,11 +33,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     });
   }
 
-  async validate(payload: TokenPayload): Promise<User> {
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new UnauthorizedException('Not an access token');
+  async validate(payload: TokenPayload): Promise<VerifiedJwt> {
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+      throw new UnauthorizedException('Not an access token');
+    }
     const user = await this.users.findById(payload.sub);
     if (!user) throw new UnauthorizedException("The token's user no longer exists");
     if (!user.enabled) throw new UnauthorizedException('User account is disabled');
-    return user;
+    return { user, expiresAtMs: payload.exp * 1000 };
   }
 }

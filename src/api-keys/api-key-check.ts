@@ -1,0 +1,24 @@
+import { secretMatches } from './api-key-format.js';
+
+export const MALFORMED_API_KEY = 'Malformed API key: expected NNSXS.<39 base32>.<52 base32>';
+export const INVALID_API_KEY = 'Invalid API key';
+
+/** What deciding on a presented secret needs to know of its key; all of it may sit in a cache. */
+export interface KeyState {
+  secretHash: Buffer;
+  enabled: boolean;
+  expiresAtMs: number | null;
+  ownerEnabled: boolean;
+}
+
+/**
+ * Why a presented secret does not authenticate with this key, or null when it does. The one
+ * rule for a key read from the database and for one remembered in memory.
+ */
+export function apiKeyRejection(serverSecret: string, secret: string, state: KeyState, now = Date.now()): string | null {
+  if (!secretMatches(serverSecret, secret, state.secretHash)) return INVALID_API_KEY;
+  if (!state.enabled) return 'API key is disabled';
+  if (state.expiresAtMs !== null && state.expiresAtMs <= now) return 'API key has expired';
+  if (!state.ownerEnabled) return "API key's user is disabled";
+  return null;
+}

@@ -1,0 +1,143 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { KeyState } from '../api-keys/api-key-check.js';
+import type { ApiKey } from '../api-keys/api-key.entity.js';
+import { AppConfig } from '../config/app-config.js';
+import { ChangeFeed, type Change } from '../database/change-feed.js';
+import type { Principal } from '../rights/principal.js';
+import type { User } from '../users/user.entity.js';
+import { LruMap } from './lru-map.js';
+import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
+
+/** A user as verification needs it. `valid` turns false the moment the user changes. */
+export interface CachedUser {
+  readonly id: string;
+  readonly enabled: boolean;
+  readonly jwtPrincipal: Principal;
+  valid: boolean;
+}
+
+/** A key's verification data: the keyed hash of its secret, never the secret. */
+export interface CachedKey extends KeyState {
+  readonly id: string;
+  readonly owner: CachedUser;
+  readonly principal: Principal;
+  valid: boolean;
+}
+
+export interface CachedJwt {
+  readonly expiresAtMs: number;
+  readonly owner: CachedUser;
+}
+
+/**
+ * What this instance has verified against the database: keys (by id), users and JWTs, each in a
+ * bounded LRU. Any change to a user or key, from this instance (ChangeFeed) or another
+ * (PostgreSQL NOTIFY, relayed by DatabaseNotifications), drops what it touches; a lost
+ * notification channel drops everything. An entry read from the database is only kept if no
+ * change arrived while it was being read (the epoch), so a revocation racing a lookup cannot be
+ * undone by it. Expiry needs no message: it is checked on every request.
+ */
+@Injectable()
+export class AuthCache implements OnModuleDestroy {
+  private epochCounter = 0;
+  private readonly users: LruMap<string, CachedUser>;
+  private readonly keys: LruMap<string, CachedKey>;
+  private readonly jwts: LruMap<string, CachedJwt>;
+  /** Ids that no key has: ids are 192 random bits, so none of these can be created later. */
+  private readonly unknownKeyIds: LruMap<string, true>;
+  private readonly unsubscribe: () => void;
+
+  constructor(config: AppConfig, changes: ChangeFeed) {
+    const size = config.AUTH_CACHE_SIZE;
+    // keys and tokens hold their owner's entry: one forgotten here can no longer be invalidated, so it stops counting
+    this.users = new LruMap(size, (user) => (user.valid = false));
+    this.keys = new LruMap(size);
+    this.jwts = new LruMap(size);
+    this.unknownKeyIds = new LruMap(Math.min(size, 100_000));
+    this.unsubscribe = changes.subscribe((change) => this.invalidate(change));
+  }
+
+  /** Read before a database lookup, handed back when remembering its result. */
+  get epoch(): number {
+    return this.epochCounter;
+  }
+
+  get sizes(): { users: number; keys: number; jwts: number } {
+    return { users: this.users.size, keys: this.keys.size, jwts: this.jwts.size };
+  }
+
+  key(id: string): CachedKey | undefined {
+    const entry = this.keys.get(id);
+    if (entry && entry.valid && entry.owner.valid) return entry;
+    if (entry) this.keys.delete(id);
+    return undefined;
+  }
+
+  isUnknownKey(id: string): boolean {
+    return this.unknownKeyIds.get(id) !== undefined;
+  }
+
+  jwt(token: string): CachedJwt | undefined {
+    const entry = this.jwts.get(token);
+    if (entry && entry.owner.valid) return entry;
+    if (entry) this.jwts.delete(token);
+    return undefined;
+  }
+
+  rememberKey(epoch: number, key: ApiKey, owner: User): CachedKey | undefined {
+    if (epoch !== this.epochCounter) return undefined;
+    const cachedOwner = this.rememberUser(owner);
+    const entry: CachedKey = {
+      id: key.id,
+      secretHash: key.secretHash,
+      enabled: key.enabled,
+      expiresAtMs: key.expiresAt?.getTime() ?? null,
+      ownerEnabled: owner.enabled,
+      owner: cachedOwner,
+      principal: apiKeyPrincipal(key, owner),
+      valid: true,
+    };
+    this.keys.set(key.id, entry);
+    return entry;
+  }
+
+  rememberUnknownKey(epoch: number, id: string): void {
+    if (epoch === this.epochCounter) this.unknownKeyIds.set(id, true);
+  }
+
+  rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User): void {
+    if (epoch !== this.epochCounter) return;
+    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user) });
+  }
+
+  invalidate(change: Change): void {
+    this.epochCounter++;
+    if (change.kind === 'apiKey') {
+      const entry = this.keys.delete(change.id);
+      if (entry) entry.valid = false;
+    } else if (change.kind === 'user') {
+      // keys and tokens of the user see `valid === false` on their owner and are dropped when next read
+      const entry = this.users.delete(change.id);
+      if (entry) entry.valid = false;
+    } else {
+      for (const user of this.users.values()) user.valid = false;
+      for (const key of this.keys.values()) key.valid = false;
+      this.users.clear();
+      this.keys.clear();
+      this.jwts.clear();
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  private rememberUser(user: User): CachedUser {
+    // a valid entry is current: any change to the user would have invalidated it
+    const existing = this.users.get(user.id);
+    if (existing?.valid) return existing;
+    const entry: CachedUser = { id: user.id, enabled: user.enabled, jwtPrincipal: jwtPrincipal(user), valid: true };
+    this.users.set(user.id, entry);
+    return entry;
+  }
+}
