@@ -47,7 +47,10 @@ export class AuthCache implements OnModuleDestroy {
   private readonly unknownKeyIds: LruMap<string, true>;
   private readonly unsubscribe: () => void;
 
-  constructor(config: AppConfig, changes: ChangeFeed) {
+  constructor(
+    config: AppConfig,
+    private readonly changes: ChangeFeed,
+  ) {
     const size = config.AUTH_CACHE_SIZE;
     // keys and tokens hold their owner's entry: one forgotten here can no longer be invalidated, so it stops counting
     this.users = new LruMap(size, (user) => (user.valid = false));
@@ -60,6 +63,11 @@ export class AuthCache implements OnModuleDestroy {
   /** Read before a database lookup, handed back when remembering its result. */
   get epoch(): number {
     return this.epochCounter;
+  }
+
+  /** Whether a lookup that began at `epoch` may be remembered: nothing changed since, and changes can be heard. */
+  private current(epoch: number): boolean {
+    return epoch === this.epochCounter && this.changes.live;
   }
 
   get sizes(): { users: number; keys: number; jwts: number } {
@@ -85,7 +93,7 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   rememberKey(epoch: number, key: ApiKey, owner: User): CachedKey | undefined {
-    if (epoch !== this.epochCounter) return undefined;
+    if (!this.current(epoch)) return undefined;
     const cachedOwner = this.rememberUser(owner);
     const entry: CachedKey = {
       id: key.id,
@@ -102,11 +110,11 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   rememberUnknownKey(epoch: number, id: string): void {
-    if (epoch === this.epochCounter) this.unknownKeyIds.set(id, true);
+    if (this.current(epoch)) this.unknownKeyIds.set(id, true);
   }
 
   rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User): void {
-    if (epoch !== this.epochCounter) return;
+    if (!this.current(epoch)) return;
     this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user) });
   }
 

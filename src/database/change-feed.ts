@@ -14,6 +14,12 @@ export type ChangeListener = (change: Change) => void;
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
 
+  /**
+   * Whether changes made elsewhere reach this feed now. While false (notifications not yet or no
+   * longer listened to), caches must not remember anything they could not later hear revoked.
+   */
+  live = false;
+
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

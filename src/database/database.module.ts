@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeFeed } from './change-feed.js';
+import { DatabaseNotifications } from './database-notifications.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EmbeddedDatabase } from './embedded-pool.js';
 
@@ -68,7 +69,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
       },
     }),
   ],
-  providers: [ChangeFeed],
+  providers: [ChangeFeed, DatabaseNotifications],
   exports: [ChangeFeed],
 })
 export class DatabaseModule {}

@@ -56,7 +56,7 @@ export class EmbeddedDatabase {
   }
 
   /** The `driver` option for a TypeORM postgres DataSource. */
-  asPgDriver(): { Pool: new () => EventEmitter } {
+  asPgDriver(): { Pool: new () => EventEmitter; embedded: EmbeddedDatabase } {
     const database = this;
     class Client extends EventEmitter {
       constructor(private readonly releaseLease: () => void) {
@@ -87,7 +87,7 @@ export class EmbeddedDatabase {
         callback?.(null);
       }
     }
-    return { Pool };
+    return { Pool, embedded: this };
   }
 
   close(): Promise<void> {
