@@ -2,6 +2,8 @@ import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import { installRequestLog } from './auth/request-log.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -9,9 +11,20 @@ import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
+/** Swagger UI and the console are served from here: their scripts, and the inline styles Swagger UI sets. */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    trustProxy: config.TRUST_PROXY,
     bodyLimit: 64 * 1024,
     // long enough for the 64 kB header values a fuzzer sends, so they get a JSON answer, not a dropped connection
     http: { maxHeaderSize: 256 * 1024 } as never,
@@ -19,6 +32,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(helmet as never, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  // closed unless origins are named: a browser on another origin cannot call the API
+  if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });
+  if (config.LOG_REQUESTS) installRequestLog(fastify);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RightsModule, UsersModule, ApiKeysModule, AuthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RightsModule, AuditModule, UsersModule, ApiKeysModule, AuthModule],
       controllers: [HealthController],
     };
   }

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { AuditEventDto, AuditEventPageDto, AuditPageQueryDto } from '../audit/audit-event.dto.js';
+import { ClientIp } from '../common/client-ip.decorator.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
 import { CurrentPrincipal, RequireUserRights } from '../rights/route-rights.decorator.js';
@@ -21,8 +23,9 @@ export class ApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Param('userId') userId: string,
     @Body() dto: CreateApiKeyDto,
+    @ClientIp() clientIp: string,
   ): Promise<CreatedApiKeyDto> {
-    const { apiKey, key } = await this.apiKeys.create(principal, userId, dto);
+    const { apiKey, key } = await this.apiKeys.create(principal, userId, dto, clientIp);
     return { ...ApiKeyDto.from(apiKey), key };
   }
 
@@ -52,8 +55,9 @@ export class ApiKeysController {
     @Param('userId') userId: string,
     @Param('keyId') keyId: string,
     @Body() dto: UpdateApiKeyDto,
+    @ClientIp() clientIp: string,
   ): Promise<ApiKeyDto> {
-    return ApiKeyDto.from(await this.apiKeys.update(principal, userId, keyId, dto));
+    return ApiKeyDto.from(await this.apiKeys.update(principal, userId, keyId, dto, clientIp));
   }
 
   /** Deletes the key: it never works again. */
@@ -63,7 +67,20 @@ export class ApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Param('userId') userId: string,
     @Param('keyId') keyId: string,
+    @ClientIp() clientIp: string,
   ): Promise<void> {
-    await this.apiKeys.delete(principal, userId, keyId);
+    await this.apiKeys.delete(principal, userId, keyId, clientIp);
+  }
+
+  /** The key's audit trail, newest first: created, updated, enabled, disabled, failed authentications (aggregated). */
+  @Get(':keyId/events')
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Param('keyId') keyId: string,
+    @Query() query: AuditPageQueryDto,
+  ): Promise<AuditEventPageDto> {
+    const page = await this.apiKeys.events(principal, userId, keyId, query);
+    return { ...page, data: page.data.map(AuditEventDto.from) };
   }
 }

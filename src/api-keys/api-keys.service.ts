@@ -1,4 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import type { AuditPageQueryDto } from '../audit/audit-event.dto.js';
+import { AuditAction, type AuditEvent } from '../audit/audit-event.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { SERVER_SECRETS, type ServerSecrets } from '../config/config.module.js';
 import { toPage, type Page } from '../common/page.dto.js';
@@ -43,10 +46,11 @@ export class ApiKeysService {
     private readonly users: UsersService,
     private readonly changes: ChangeFeed,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
     @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
   ) {}
 
-  async create(caller: Principal, userId: string, dto: CreateApiKeyDto): Promise<{ apiKey: ApiKey; key: string }> {
+  async create(caller: Principal, userId: string, dto: CreateApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
     const owner = await this.users.getManaged(caller, userId);
     const rights = dto.rights ?? [Right.USER_ALL];
     this.assertGrantable(caller, rights);
@@ -68,6 +72,11 @@ export class ApiKeysService {
         lastUsedAt: null,
       }),
     );
+    await this.audit.record({
+      ...this.auditFields(caller, owner, apiKey.id, clientIp),
+      action: AuditAction.API_KEY_CREATED,
+      details: { description: apiKey.description, rights: apiKey.rights, expiresAt: apiKey.expiresAt },
+    });
     return { apiKey, key: generated.key };
   }
 
@@ -84,8 +93,11 @@ export class ApiKeysService {
     return key;
   }
 
-  async update(caller: Principal, userId: string, keyId: string, dto: UpdateApiKeyDto): Promise<ApiKey> {
-    const key = await this.get(caller, userId, keyId);
+  async update(caller: Principal, userId: string, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
+    const owner = await this.users.getManaged(caller, userId);
+    const key = await this.keys.findByIdForUser(owner.id, keyId);
+    if (!key) throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
+    const before = { description: key.description, enabled: key.enabled, expiresAt: key.expiresAt, rights: key.rights };
     if (dto.rights) {
       const before = new Set(key.rights);
       const after = new Set<string>(dto.rights);
@@ -98,15 +110,42 @@ export class ApiKeysService {
     if (dto.expiresAt !== undefined) key.expiresAt = this.checkedExpiry(dto.expiresAt, false);
     const saved = await this.keys.save(key);
     this.changes.publish({ kind: 'apiKey', id: key.id });
+    await this.audit.record(...this.updateEvents(before, saved).map((event) => ({ ...this.auditFields(caller, owner, key.id, clientIp), ...event })));
     return saved;
   }
 
-  async delete(caller: Principal, userId: string, keyId: string): Promise<void> {
+  async delete(caller: Principal, userId: string, keyId: string, clientIp: string): Promise<void> {
     const owner = await this.users.getManaged(caller, userId);
     if (!(await this.keys.deleteForUser(owner.id, keyId))) {
       throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
     }
     this.changes.publish({ kind: 'apiKey', id: keyId });
+    await this.audit.record({ ...this.auditFields(caller, owner, keyId, clientIp), action: AuditAction.API_KEY_DELETED });
+  }
+
+  /** The key's events, newest first (the key must be the user's, and the user the caller's to manage). */
+  async events(caller: Principal, userId: string, keyId: string, query: AuditPageQueryDto): Promise<Page<AuditEvent>> {
+    const key = await this.get(caller, userId, keyId);
+    return this.audit.listForKey(key.id, query);
+  }
+
+  private auditFields(caller: Principal, owner: User, apiKeyId: string, clientIp: string) {
+    return { actor: caller, targetUserId: owner.id, tenantId: owner.tenantId, apiKeyId, clientIp };
+  }
+
+  /** ENABLED / DISABLED for the switch, UPDATED with each other changed field's old and new value. */
+  private updateEvents(
+    before: Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>,
+    after: ApiKey,
+  ): Array<{ action: AuditAction; details?: Record<string, unknown> }> {
+    const events: Array<{ action: AuditAction; details?: Record<string, unknown> }> = [];
+    if (before.enabled !== after.enabled) events.push({ action: after.enabled ? AuditAction.API_KEY_ENABLED : AuditAction.API_KEY_DISABLED });
+    const changed: Record<string, { from: unknown; to: unknown }> = {};
+    if (before.description !== after.description) changed.description = { from: before.description, to: after.description };
+    if ((before.expiresAt?.getTime() ?? null) !== (after.expiresAt?.getTime() ?? null)) changed.expiresAt = { from: before.expiresAt, to: after.expiresAt };
+    if (before.rights.join() !== after.rights.join()) changed.rights = { from: before.rights, to: after.rights };
+    if (Object.keys(changed).length) events.push({ action: AuditAction.API_KEY_UPDATED, details: changed });
+    return events;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ClientIp } from '../common/client-ip.decorator.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
 import { CurrentPrincipal, Public, RequireRights } from '../rights/route-rights.decorator.js';
@@ -21,8 +22,9 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiUnauthorizedResponse({ description: 'Bad credentials, or the user is disabled' })
-  login(@Body() dto: LoginDto): Promise<TokenPairDto> {
-    return this.tokens.login(dto.username, dto.password);
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account from this address (see Retry-After)' })
+  login(@Body() dto: LoginDto, @ClientIp() clientIp: string): Promise<TokenPairDto> {
+    return this.tokens.login(dto.username, dto.password, clientIp);
   }
 
   /** Exchanges a refresh token for a new pair. */

@@ -29,7 +29,7 @@ export class AuthGuard implements CanActivate {
     if (!access) throw new ForbiddenException('This route declares no access rule, so nobody may call it');
     if (access.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
-    const principal = this.authenticator.authenticate(request.headers);
+    const principal = this.authenticator.authenticate(request.headers, request.ip);
     // decided from memory: no promise on the common path
     return principal instanceof Promise
       ? principal.then((p) => authorize(access, p, request))

@@ -1,21 +1,25 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
+import { INVALID_API_KEY, MALFORMED_API_KEY } from '../api-keys/api-key-check.js';
 import { parseApiKey } from '../api-keys/api-key-format.js';
-import { INVALID_API_KEY } from '../api-keys/api-key-check.js';
 import { ApiKeyRejected, ApiKeysService, type VerifiedApiKey } from '../api-keys/api-keys.service.js';
 import { LastUsedRecorder } from '../api-keys/last-used-recorder.js';
+import { isDatabaseUnavailable } from '../common/database-errors.js';
+import { TooManyRequestsException } from '../common/too-many-requests.exception.js';
 import type { Principal } from '../rights/principal.js';
-import { AuthCache } from './auth-cache.js';
+import { AuthCache, type CachedKey } from './auth-cache.js';
+import { AuthFailures, type KeyFailure } from './auth-failures.js';
 import { readCredentials } from './credentials.js';
 import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
 import { runStrategy } from './run-strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy, type VerifiedJwt } from './strategies/jwt.strategy.js';
 
-/** A decision reached from memory: who, or why not. Undefined: memory does not know. */
-type Known = { principal: Principal } | { reason: string } | undefined;
+/** A decision on one credential: who, or why not (and which key it named). */
+type Decision = { principal: Principal } | { reason: string; key?: KeyFailure };
 
 const NOTHING_SENT = 'Authentication required: send "Authorization: Bearer <JWT or API key>" or "X-Authorization: ApiKey <key>"';
+const DATABASE_AWAY = 'Credentials cannot be checked now: the database is unavailable; try again shortly';
 
 /**
  * The one place that decides who is calling. A valid JWT decides, even beside a key; when no JWT
@@ -23,47 +27,78 @@ const NOTHING_SENT = 'Authentication required: send "Authorization: Bearer <JWT 
  *
  * The Passport strategies verify a credential against the database; what they verified is kept
  * in the AuthCache, so a repeated credential is decided in memory (a map lookup and, for a key,
- * one HMAC) without a database read or Passport's per-call overhead. The decision is synchronous
- * then, which spares the request a promise.
+ * one HMAC) without a database read or Passport's per-call overhead, and synchronously, which
+ * spares the request a promise. Failures count against the client address: past the limit, a
+ * credential that memory cannot vouch for gets 429 without reaching the database. When the
+ * database is away, a credential memory cannot vouch for gets 503: never accepted unchecked.
  */
 @Injectable()
 export class Authenticator {
+  private readonly refusals = new Map<string, UnauthorizedException>();
+
   constructor(
     private readonly jwtStrategy: JwtStrategy,
     private readonly apiKeyStrategy: ApiKeyStrategy,
     private readonly apiKeys: ApiKeysService,
     private readonly lastUsed: LastUsedRecorder,
     private readonly cache: AuthCache,
+    private readonly failures: AuthFailures,
   ) {}
 
-  authenticate(headers: IncomingHttpHeaders): Principal | Promise<Principal> {
-    const credentials = readCredentials(headers);
-    const { jwts, apiKeys, problems } = credentials;
-    // the common case: one credential, already verified
+  authenticate(headers: IncomingHttpHeaders, clientIp: string): Principal | Promise<Principal> {
+    const { jwts, apiKeys, problems } = readCredentials(headers);
+    // the common case: one credential, decided from memory
     if (jwts.length + apiKeys.length === 1 && problems.length === 0) {
       const known = jwts.length ? this.knownJwt(jwts[0]!) : this.knownKey(apiKeys[0]!);
       if (known && 'principal' in known) return known.principal;
-      if (known) throw new UnauthorizedException(known.reason);
+      if (known) throw this.refuse(clientIp, [known]);
     }
-    return this.authenticateInOrder(jwts, apiKeys, problems);
+    return this.authenticateInOrder(jwts, apiKeys, problems, clientIp);
   }
 
-  private async authenticateInOrder(jwts: string[], apiKeys: string[], problems: string[]): Promise<Principal> {
-    const reasons = [...problems];
+  private async authenticateInOrder(jwts: string[], apiKeys: string[], problems: string[], clientIp: string): Promise<Principal> {
+    const refused: Decision[] = problems.map((reason) => ({ reason }));
+    const blocked = this.failures.blockedFor(clientIp) > 0;
     for (const jwt of jwts) {
-      const known = this.knownJwt(jwt) ?? (await this.verifyJwt(jwt));
-      if ('principal' in known) return known.principal;
-      reasons.push(known.reason);
+      const decision = this.knownJwt(jwt) ?? (blocked ? undefined : await this.verifyJwt(jwt));
+      if (decision && 'principal' in decision) return decision.principal;
+      if (decision) refused.push(decision);
     }
     for (const apiKey of apiKeys) {
-      const known = this.knownKey(apiKey) ?? (await this.verifyKey(apiKey));
-      if ('principal' in known) return known.principal;
-      reasons.push(known.reason);
+      const decision = this.knownKey(apiKey) ?? (blocked ? undefined : await this.verifyKey(apiKey));
+      if (decision && 'principal' in decision) return decision.principal;
+      if (decision) refused.push(decision);
     }
-    throw new UnauthorizedException(reasons.length ? reasons.join('; ') : NOTHING_SENT);
+    if (jwts.length + apiKeys.length + problems.length === 0) throw this.refusal(NOTHING_SENT);
+    throw this.refuse(clientIp, refused);
   }
 
-  private knownJwt(token: string): Known {
+  /** 429 for an address past its limit, else 401 with the reasons; either way the failure counts. */
+  private refuse(clientIp: string, refused: Decision[]): Error {
+    const retryAfter = this.failures.blockedFor(clientIp);
+    const reasons = refused.map((d) => ('reason' in d ? d.reason : ''));
+    for (const decision of refused) if ('reason' in decision) this.failures.record(clientIp, decision.reason, decision.key);
+    if (refused.length === 0) this.failures.record(clientIp, 'credential not checked: too many failures');
+    if (retryAfter > 0) {
+      return new TooManyRequestsException(`Too many failed credential checks from your address; retry in ${retryAfter} s`, retryAfter);
+    }
+    return this.refusal(reasons.join('; '));
+  }
+
+  /**
+   * The 401 for a reason. The few reasons there are each get one exception, thrown again and
+   * again: a wrong key then costs no stack trace, so a flood of them is as cheap as valid keys.
+   */
+  private refusal(reason: string): UnauthorizedException {
+    let exception = this.refusals.get(reason);
+    if (!exception) {
+      exception = new UnauthorizedException(reason);
+      if (this.refusals.size < 256) this.refusals.set(reason, exception);
+    }
+    return exception;
+  }
+
+  private knownJwt(token: string): Decision | undefined {
     const entry = this.cache.jwt(token);
     if (!entry) return undefined;
     if (entry.expiresAtMs <= Date.now()) return { reason: 'JWT has expired' };
@@ -71,39 +106,49 @@ export class Authenticator {
     return { principal: entry.owner.jwtPrincipal };
   }
 
-  private knownKey(presented: string): Known {
+  private knownKey(presented: string): Decision | undefined {
     const parsed = parseApiKey(presented);
-    if (!parsed) return undefined;
+    // nothing to look up: decided here, without the database or Passport
+    if (!parsed) return { reason: MALFORMED_API_KEY };
     if (this.cache.isUnknownKey(parsed.id)) return { reason: INVALID_API_KEY };
     const entry = this.cache.key(parsed.id);
     if (!entry) return undefined;
     const rejection = this.apiKeys.rejection(parsed.secret, entry);
-    if (rejection) return { reason: rejection };
+    if (rejection) return { reason: rejection, key: keyFailure(entry) };
     this.lastUsed.record(entry.id, Date.now());
     return { principal: entry.principal };
   }
 
-  private async verifyJwt(token: string): Promise<NonNullable<Known>> {
+  private async verifyJwt(token: string): Promise<Decision> {
     const epoch = this.cache.epoch;
     const outcome = await runStrategy<VerifiedJwt>(this.jwtStrategy, { headers: { authorization: `Bearer ${token}` } });
-    if (!outcome.ok) return { reason: outcome.reason };
+    if (!outcome.ok) {
+      if (isDatabaseUnavailable(outcome.error)) throw new ServiceUnavailableException(DATABASE_AWAY);
+      return { reason: outcome.reason };
+    }
     this.cache.rememberJwt(epoch, token, outcome.user.expiresAtMs, outcome.user.user);
     return { principal: jwtPrincipal(outcome.user.user) };
   }
 
-  private async verifyKey(presented: string): Promise<NonNullable<Known>> {
+  private async verifyKey(presented: string): Promise<Decision> {
     const epoch = this.cache.epoch;
     const outcome = await runStrategy<VerifiedApiKey>(this.apiKeyStrategy, { headers: { 'x-authorization': `ApiKey ${presented}` } });
     if (outcome.ok) {
-      const entry = this.cache.rememberKey(epoch, outcome.user.key, outcome.user.owner);
-      this.lastUsed.record(outcome.user.key.id, Date.now());
-      return { principal: entry?.principal ?? apiKeyPrincipal(outcome.user.key, outcome.user.owner) };
+      const { key, owner } = outcome.user;
+      const entry = this.cache.rememberKey(epoch, key, owner);
+      this.lastUsed.record(key.id, Date.now());
+      return { principal: entry?.principal ?? apiKeyPrincipal(key, owner) };
     }
-    if (outcome.error instanceof ApiKeyRejected) {
-      const id = parseApiKey(presented)?.id;
-      if (outcome.error.record) this.cache.rememberKey(epoch, outcome.error.record.key, outcome.error.record.owner);
-      else if (outcome.error.record === null && id) this.cache.rememberUnknownKey(epoch, id);
-    }
-    return { reason: outcome.reason };
+    if (isDatabaseUnavailable(outcome.error)) throw new ServiceUnavailableException(DATABASE_AWAY);
+    if (!(outcome.error instanceof ApiKeyRejected)) return { reason: outcome.reason };
+    const { record } = outcome.error;
+    if (record === null) this.cache.rememberUnknownKey(epoch, parseApiKey(presented)!.id);
+    if (!record) return { reason: outcome.reason };
+    this.cache.rememberKey(epoch, record.key, record.owner);
+    return { reason: outcome.reason, key: { apiKeyId: record.key.id, ownerId: record.owner.id, tenantId: record.owner.tenantId } };
   }
+}
+
+function keyFailure(entry: CachedKey): KeyFailure {
+  return { apiKeyId: entry.id, ownerId: entry.principal.userId, tenantId: entry.principal.tenantId };
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { FailureThrottle } from '../common/failure-throttle.js';
+import { TooManyRequestsException } from '../common/too-many-requests.exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { SERVER_SECRETS, type ServerSecrets } from '../config/config.module.js';
 import type { User } from '../users/user.entity.js';
@@ -10,17 +12,35 @@ import type { TokenPayload } from './strategies/jwt.strategy.js';
 /** Login and refresh: issues access and refresh tokens for enabled users. */
 @Injectable()
 export class TokensService {
+  /** Failed logins per (client address, account). */
+  private readonly loginFailures: FailureThrottle;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly users: UsersService,
     private readonly config: AppConfig,
     @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
-  ) {}
+  ) {
+    this.loginFailures = new FailureThrottle(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_SECONDS * 1000);
+  }
 
-  async login(username: string, password: string): Promise<TokenPairDto> {
+  /**
+   * Past LOGIN_MAX_FAILURES failures, the (address, account) pair gets 429 until its window ends,
+   * even with the right password; other accounts and addresses are untouched.
+   */
+  async login(username: string, password: string, clientIp: string): Promise<TokenPairDto> {
+    const attempt = `${clientIp}\n${username.trim().toLowerCase()}`;
+    const retryAfter = this.loginFailures.blockedFor(attempt);
+    if (retryAfter > 0) {
+      throw new TooManyRequestsException(`Too many failed logins for this account from your address; retry in ${retryAfter} s`, retryAfter);
+    }
     const user = await this.users.verifyPassword(username, password);
-    if (!user) throw new UnauthorizedException('Invalid username or password');
+    if (!user) {
+      this.loginFailures.fail(attempt);
+      throw new UnauthorizedException('Invalid username or password');
+    }
     if (!user.enabled) throw new UnauthorizedException('User account is disabled');
+    this.loginFailures.forget(attempt);
     return this.issue(user);
   }
 

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -79,6 +80,34 @@ export class AppConfig {
   /** How often the coalesced lastUsedAt times are written. */
   @Transform(toInt) @IsInt() @Min(1) @Max(60)
   LAST_USED_FLUSH_SECONDS = 15;
+
+  /** Failed logins per (client address, account) before that pair gets 429; 0: no limit. */
+  @Transform(toInt) @IsInt() @Min(0)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** How long a pair past the login limit waits, in seconds. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Failed credential checks per client address and minute before further failing ones get 429; 0: no limit. */
+  @Transform(toInt) @IsInt() @Min(0)
+  AUTH_MAX_FAILURES_PER_MINUTE = 300;
+
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** Origins allowed to call the API from a browser, comma-separated; empty: none (CORS closed). */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /** One log line per request (method, path, status, time, address, credential kind; never a credential). */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean()
+  LOG_REQUESTS = false;
+
+  /** How often aggregated authentication failures are written to the audit trail, in seconds. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  AUDIT_FLUSH_SECONDS = 30;
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

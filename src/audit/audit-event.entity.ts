@@ -1,0 +1,49 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum AuditAction {
+  API_KEY_CREATED = 'API_KEY_CREATED',
+  API_KEY_UPDATED = 'API_KEY_UPDATED',
+  API_KEY_ENABLED = 'API_KEY_ENABLED',
+  API_KEY_DISABLED = 'API_KEY_DISABLED',
+  API_KEY_DELETED = 'API_KEY_DELETED',
+  /** Failed authentications with one key id (or with unknown ids), aggregated: see `count`. */
+  API_KEY_AUTH_FAILED = 'API_KEY_AUTH_FAILED',
+}
+
+/** Who did what to which key, when and from where. Never a secret. */
+@Entity({ name: 'audit_events' })
+export class AuditEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
+  occurredAt: Date;
+
+  @Column({ type: 'varchar', length: 40 })
+  action: AuditAction;
+
+  @Column({ name: 'actor_user_id', type: 'uuid', nullable: true })
+  actorUserId: string | null;
+
+  @Column({ name: 'actor_api_key_id', type: 'varchar', length: 39, nullable: true })
+  actorApiKeyId: string | null;
+
+  @Column({ name: 'target_user_id', type: 'uuid', nullable: true })
+  targetUserId: string | null;
+
+  @Column({ name: 'tenant_id', type: 'uuid', nullable: true })
+  tenantId: string | null;
+
+  @Column({ name: 'api_key_id', type: 'varchar', length: 39, nullable: true })
+  apiKeyId: string | null;
+
+  @Column({ name: 'client_ip', type: 'varchar', length: 64, nullable: true })
+  clientIp: string | null;
+
+  @Column({ type: 'integer', default: 1 })
+  count: number;
+
+  // `any`, not `unknown`: TypeORM's insert typing cannot see through an unknown-valued record
+  @Column({ type: 'jsonb', default: {} })
+  details: Record<string, any>;
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { AuditService, type AuditRecord } from '../audit/audit.service.js';
+import { AppConfig } from '../config/app-config.js';
+import { FailureThrottle } from '../common/failure-throttle.js';
+
+/** The key a failed attempt named, when it named one that exists. */
+export interface KeyFailure {
+  apiKeyId: string;
+  ownerId: string;
+  tenantId: string | null;
+}
+
+const MAX_PENDING = 10_000;
+
+/**
+ * Failed credential checks: limited per client address (past the limit, failing attempts get 429
+ * without touching the database), written to the audit trail aggregated per key, address and
+ * reason every AUDIT_FLUSH_SECONDS, and logged as one summary line a minute rather than a line
+ * per failure, so a flood cannot flood the log.
+ */
+@Injectable()
+export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('AuthFailures');
+  private readonly throttle: FailureThrottle;
+  private pending = new Map<string, AuditRecord & { count: number }>();
+  private minute = { failures: 0, addresses: new Set<string>() };
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {
+    this.throttle = new FailureThrottle(config.AUTH_MAX_FAILURES_PER_MINUTE, 60_000);
+  }
+
+  onModuleInit(): void {
+    this.timers = [
+      setInterval(() => void this.flush(), this.config.AUDIT_FLUSH_SECONDS * 1000),
+      setInterval(() => this.summarise(), 60_000),
+    ];
+    this.timers.forEach((t) => t.unref());
+  }
+
+  /** Seconds the address must wait before failing again; 0 when it may try. */
+  blockedFor(clientIp: string): number {
+    return this.throttle.blockedFor(clientIp);
+  }
+
+  record(clientIp: string, reason: string, key?: KeyFailure): void {
+    this.throttle.fail(clientIp);
+    this.minute.failures++;
+    if (this.minute.addresses.size < 10_000) this.minute.addresses.add(clientIp);
+    const id = `${key?.apiKeyId ?? '-'}|${clientIp}|${reason}`;
+    const entry = this.pending.get(id);
+    if (entry) entry.count++;
+    else if (this.pending.size < MAX_PENDING) {
+      this.pending.set(id, {
+        action: AuditAction.API_KEY_AUTH_FAILED,
+        apiKeyId: key?.apiKeyId ?? null,
+        targetUserId: key?.ownerId ?? null,
+        tenantId: key?.tenantId ?? null,
+        clientIp,
+        count: 1,
+        details: { reason },
+      });
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    await this.audit.record(...batch);
+  }
+
+  private summarise(): void {
+    const { failures, addresses } = this.minute;
+    this.minute = { failures: 0, addresses: new Set() };
+    if (failures > 0) this.logger.warn(`${failures} failed credential checks from ${addresses.size} address(es) in the last minute`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    await this.flush();
+  }
+}
