@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import { installRequestLog } from './auth/request-log.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { installStrictJsonParser } from './common/strict-json.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
@@ -31,6 +32,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    // the JSON body parser is keygate's own (installStrictJsonParser)
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(helmet as never, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
@@ -38,6 +41,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // closed unless origins are named: a browser on another origin cannot call the API
   if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });
   if (config.LOG_REQUESTS) installRequestLog(fastify);
+  installStrictJsonParser(fastify);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(
     new ValidationPipe({

@@ -44,6 +44,7 @@ export class ApiKeysRepository {
   }
 
   async deleteForUser(userId: string, id: string): Promise<boolean> {
+    if (!KEY_ID.test(id)) return false;
     const result = await this.keys.delete({ id, userId });
     return (result.affected ?? 0) > 0;
   }

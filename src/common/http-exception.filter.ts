@@ -29,6 +29,11 @@ const PG_ERRORS: Record<string, [number, string]> = {
   '23503': [409, 'A referenced record does not exist'],
   '22P02': [400, 'A value has the wrong format'],
   '22001': [400, 'A value is too long'],
+  '22021': [400, 'A value holds a character that cannot be stored (NUL)'],
+  '22P05': [400, 'A value holds a character that cannot be stored'],
+  '22003': [400, 'A number is out of range'],
+  '22007': [400, 'A date or time has the wrong format'],
+  '22008': [400, 'A date or time is out of range'],
 };
 
 /**

@@ -23,7 +23,8 @@ export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedDatabase
     synchronize: false,
     migrationsRun: false,
     installExtensions: false,
-    logging: ['error' as const, 'warn' as const, 'migration' as const],
+    // not 'error': TypeORM would log failed queries with their parameters (hashes, emails)
+    logging: ['warn' as const, 'migration' as const],
   };
   if (embedded) {
     return { ...common, driver: embedded.asPgDriver() };
