@@ -1,7 +1,7 @@
 import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import { installRequestLog } from './auth/request-log.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
@@ -20,6 +20,8 @@ const CONTENT_SECURITY_POLICY = {
   imgSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
   frameAncestors: ["'none'"],
+  // helmet's default would make a browser fetch every script over https when keygate is served over plain http
+  upgradeInsecureRequests: null,
 };
 
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
@@ -80,8 +82,28 @@ async function setUpSwagger(app: NestFastifyApplication): Promise<void> {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `token` from `POST /api/auth/login`' }, JWT_SCHEME)
       .build(),
   );
+  describeProtectedOperations(document);
   SwaggerModule.setup('swagger', app, document, {
     jsonDocumentUrl: 'swagger-json',
     swaggerOptions: { persistAuthorization: true },
   });
+}
+
+/**
+ * Adds what every protected operation shares: its 401 and 403 answers, and what `userId` may be.
+ * Done here rather than by decorators, which would stop the Swagger plugin from documenting
+ * each operation's success response.
+ */
+function describeProtectedOperations(document: OpenAPIObject): void {
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as OperationObject[]) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+        if (parameter.name === 'userId') parameter.description = 'A user id, or `me` for the caller';
+      }
+      if (!operation.security) continue;
+      operation.responses['401'] ??= { description: 'No valid JWT or API key (JSON error body)' };
+      operation.responses['403'] ??= { description: 'The caller lacks the named right (`missingRight`), or does not manage the target' };
+    }
+  }
 }

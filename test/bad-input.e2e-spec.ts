@@ -126,7 +126,7 @@ function bodyProbes(jwt: string): Probe[] {
 }
 
 function encode(probe: Probe): Buffer {
-  const body = probe.body === undefined ? Buffer.alloc(0) : Buffer.from(probe.body, 'utf8');
+  const body = probe.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(probe.body) ? probe.body : Buffer.from(probe.body, 'utf8');
   const lines: Buffer[] = [Buffer.from(`${probe.method} ${probe.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: application/json\r\n`, 'latin1')];
   for (const [name, value] of probe.headers) lines.push(Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'), Buffer.from('\r\n'));
   if (probe.body !== undefined) lines.push(Buffer.from(`Content-Length: ${body.length}\r\n`));

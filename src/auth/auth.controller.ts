@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ClientIp } from '../common/client-ip.decorator.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
@@ -21,6 +21,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Bad credentials, or the user is disabled' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account from this address (see Retry-After)' })
   login(@Body() dto: LoginDto, @ClientIp() clientIp: string): Promise<TokenPairDto> {
@@ -31,6 +32,7 @@ export class AuthController {
   @Post('token')
   @HttpCode(200)
   @Public()
+  @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'The refresh token is invalid or expired, or the user is disabled' })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenPairDto> {
     return this.tokens.refresh(dto.refreshToken);

@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../rights/route-rights.decorator.js';
 
@@ -26,6 +26,7 @@ export class HealthController {
   /** Readiness: 200 when the database answers, 503 when it does not. */
   @Get('ready')
   @Public()
+  @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready(): Promise<HealthDto> {
     let timer: NodeJS.Timeout | undefined;
