@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import { installRequestLog } from './auth/request-log.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { installStrictJsonParser } from './common/strict-json.js';
+import { serveConsole } from './console/serve-console.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
@@ -56,6 +57,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   await setUpSwagger(app);
+  await serveConsole(app);
   return app;
 }
 

@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'preact/hooks';
+import { AccountScreen } from './account';
+import { api, type CurrentUser } from './api';
+import { ErrorMessage, toProblem, type Problem } from './components';
+import { userLabel } from './format';
+import { LoginScreen } from './login';
+import { href, useRoute, type Route } from './router';
+import { UserScreen, UsersScreen } from './users';
+
+const USERS_READ = 'RIGHT_USER_USERS_READ';
+
+export function App() {
+  const [loggedIn, setLoggedIn] = useState(api.loggedIn);
+  const [reason, setReason] = useState('');
+  const [me, setMe] = useState<CurrentUser | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const route = useRoute();
+
+  useEffect(() => {
+    api.onSessionEnded = (message) => {
+      setReason(message);
+      setMe(null);
+      setLoggedIn(false);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!loggedIn) return;
+    setProblem(null);
+    api.get<CurrentUser>('/api/auth/user').then(setMe, (error: unknown) => setProblem(toProblem(error)));
+  }, [loggedIn]);
+
+  useEffect(() => {
+    document.title = `${titleOf(route)} · keygate console`;
+  }, [route]);
+
+  if (!loggedIn) {
+    return (
+      <LoginScreen
+        reason={reason}
+        onLoggedIn={() => {
+          setReason('');
+          setLoggedIn(true);
+        }}
+      />
+    );
+  }
+
+  const manager = me?.authentication.rights.includes(USERS_READ) ?? false;
+  return (
+    <>
+      <header class="topbar">
+        <a class="brand" href={href({ screen: 'account', tab: 'profile' })}>
+          <span class="brand-mark" aria-hidden="true" /> keygate
+        </a>
+        <nav class="main-nav" aria-label="Main">
+          <a href={href({ screen: 'account', tab: 'profile' })} aria-current={route.screen === 'account' ? 'page' : undefined}>
+            Account
+          </a>
+          {manager && (
+            <a href={href({ screen: 'users' })} aria-current={route.screen !== 'account' ? 'page' : undefined}>
+              Users
+            </a>
+          )}
+        </nav>
+        <span class="who">{me ? userLabel(me) : ''}</span>
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => {
+            api.logout();
+            setMe(null);
+            setReason('You are logged out.');
+            setLoggedIn(false);
+          }}
+        >
+          Log out
+        </button>
+      </header>
+      <main class="content">
+        <ErrorMessage problem={problem} />
+        {me && <Screen route={route} me={me} />}
+      </main>
+    </>
+  );
+}
+
+function Screen({ route, me }: { route: Route; me: CurrentUser }) {
+  switch (route.screen) {
+    case 'account':
+      return <AccountScreen me={me} tab={route.tab} />;
+    case 'users':
+      return <UsersScreen />;
+    case 'user':
+      return <UserScreen me={me} userId={route.userId} tab={route.tab} />;
+  }
+}
+
+function titleOf(route: Route): string {
+  if (route.screen === 'account') return route.tab === 'security' ? 'API keys' : 'Account';
+  if (route.screen === 'users') return 'Users';
+  return route.tab === 'api-keys' ? 'User API keys' : 'User';
+}
