@@ -20,8 +20,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     keys: { type: 'string', default: '10000' },
-    duration: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     url: { type: 'string' },
     'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
@@ -62,6 +62,8 @@ async function startServer(name) {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
       LAST_USED_FLUSH_SECONDS: '5',
+      // the wrong-key runs measure the 401 path itself; with the limit on they would soon get (cheaper) 429s
+      AUTH_MAX_FAILURES_PER_MINUTE: '0',
       NODE_ENV: 'production',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -79,7 +81,7 @@ async function startServer(name) {
 }
 
 async function api(url, method, path, { token, body } = {}) {
-  const headers = { 'Content-Type': 'application/json' };
+  const headers = body ? { 'Content-Type': 'application/json' } : {};
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(`${url}${path}`, { method, headers, body: body && JSON.stringify(body) });
   const text = await response.text();
@@ -133,10 +135,10 @@ async function seed(db, adminToken, url) {
 }
 
 let loadRun = 0;
-function load(url, path, headerSets, { duration = DURATION, connections = CONNECTIONS } = {}) {
+function load(url, path, headerSets, { duration = DURATION, connections = CONNECTIONS, overallRate } = {}) {
   // the credentials go through a file: a million-character argument list is too long for exec
   const configFile = join(tmpdir(), `keygate-load-${process.pid}-${loadRun++}.json`);
-  writeFileSync(configFile, JSON.stringify({ url, path, headerSets, duration, connections }));
+  writeFileSync(configFile, JSON.stringify({ url, path, headerSets, duration, connections, overallRate }));
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [join(root, 'bench/load.mjs'), configFile], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       rmSync(configFile, { force: true });
@@ -152,12 +154,18 @@ const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.l
  * Every scenario ROUNDS times, interleaved, so drift (JIT, other processes, the database) falls on
  * all of them alike; each figure is the median of its rounds.
  */
-async function measureAll(url, scenarios) {
+async function measureAll(url, scenarios, pid) {
   for (const s of scenarios) await load(url, s.path, s.headerSets, { duration: 2 }); // warm-up, discarded
   const rounds = scenarios.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, s] of scenarios.entries()) rounds[i].push(await load(url, s.path, s.headerSets));
-    log(`round ${round + 1}/${ROUNDS}: ${rounds.map((r) => Math.round(r[round].requestsPerSecond)).join(' ')}`);
+    for (const [i, s] of scenarios.entries()) {
+      const cpuBefore = pid && cpuMicros(pid);
+      const run = await load(url, s.path, s.headerSets);
+      // the server's own CPU time per request: unlike req/s, not skewed by what else the machine runs
+      if (pid) run.cpuMicrosPerRequest = (cpuMicros(pid) - cpuBefore) / run.total;
+      rounds[i].push(run);
+    }
+    log(`round ${round + 1}/${ROUNDS}: ${rounds.map((r) => `${Math.round(r[round].requestsPerSecond)}/${r[round].cpuMicrosPerRequest?.toFixed(1)}µs`).join(' ')}`);
   }
   return scenarios.map((s, i) => {
     const runs = rounds[i];
@@ -169,10 +177,17 @@ async function measureAll(url, scenarios) {
       requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
+      cpuMicrosPerRequest: runs[0].cpuMicrosPerRequest === undefined ? undefined : median(runs.map((r) => r.cpuMicrosPerRequest)),
       total: runs.reduce((sum, r) => sum + r.total, 0),
       statuses,
     };
   });
+}
+
+/** User and system CPU time the process has used, in microseconds (/proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 function peakRss(pid) {
@@ -259,15 +274,17 @@ async function main() {
       { label: 'wrong key: unknown id (1,000 ids)', path: '/api/rights', headerSets: unknownIds },
       { label: 'wrong key: known id, wrong secret', path: '/api/rights', headerSets: wrongSecrets },
       { label: 'wrong key: malformed', path: '/api/rights', headerSets: malformed },
-    ]);
+    ], a.child?.pid);
     const requestsServed = runs.filter((r) => r.path === '/api/rights').reduce((sum, r) => sum + r.total, 0);
 
-    // valid keys while a flood of wrong ones arrives on other connections
+    // valid keys as fast as they go, alone and then beside a steady flood of wrong keys (10% of the
+    // baseline's rate): a wrong key should cost its share of the server and no more
+    const validAlone = await load(a.url, '/api/rights', xAuth, { connections: CONNECTIONS / 2, duration: DURATION * 2 });
+    const floodRate = Math.round(runs[0].requestsPerSecond / 10);
     const [valid, flood] = await Promise.all([
-      load(a.url, '/api/rights', xAuth, { connections: CONNECTIONS / 2 }),
-      load(a.url, '/api/rights', [...unknownIds, ...wrongSecrets, ...malformed], { connections: CONNECTIONS / 2 }),
+      load(a.url, '/api/rights', xAuth, { connections: CONNECTIONS / 2, duration: DURATION * 2 }),
+      load(a.url, '/api/rights', [...unknownIds, ...wrongSecrets, ...malformed], { connections: 10, duration: DURATION * 2, overallRate: floodRate }),
     ]);
-    const validAlone = await load(a.url, '/api/rights', xAuth, { connections: CONNECTIONS / 2 });
     log(`flood: valid ${Math.round(valid.requestsPerSecond)} req/s beside ${Math.round(flood.requestsPerSecond)} wrong; alone ${Math.round(validAlone.requestsPerSecond)}`);
 
     await sleep(6000); // one lastUsedAt flush
@@ -288,6 +305,8 @@ async function main() {
       'p99 ms': r.p99,
       ratio: Number((r.requestsPerSecond / baseline).toFixed(3)),
       'p99 ratio': Number((r.p99 / baselineP99).toFixed(2)),
+      'CPU µs/req': r.cpuMicrosPerRequest && Number(r.cpuMicrosPerRequest.toFixed(1)),
+      'CPU ratio': r.cpuMicrosPerRequest && Number((runs[0].cpuMicrosPerRequest / r.cpuMicrosPerRequest).toFixed(3)),
       '5xx': Object.entries(r.statuses).filter(([code]) => code.startsWith('5')).reduce((s, [, n]) => s + n, 0),
       statuses: Object.keys(r.statuses).join(','),
     }));

@@ -12,6 +12,8 @@ const result = await autocannon({
   connections: config.connections,
   duration: config.duration,
   pipelining: 1,
+  // a fixed request rate instead of as fast as possible (the wrong-key flood)
+  ...(config.overallRate ? { overallRate: config.overallRate } : {}),
   requests: [
     {
       method: 'GET',

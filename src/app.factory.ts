@@ -2,9 +2,9 @@ import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import { installRequestLog } from './auth/request-log.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { installSecurityHeaders } from './common/security-headers.js';
 import { installStrictJsonParser } from './common/strict-json.js';
 import { serveConsole } from './console/serve-console.js';
 import { AppModule } from './app.module.js';
@@ -13,17 +13,6 @@ import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Swagger UI and the console are served from here: their scripts, and the inline styles Swagger UI sets. */
-const CONTENT_SECURITY_POLICY = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  frameAncestors: ["'none'"],
-  // helmet's default would make a browser fetch every script over https when keygate is served over plain http
-  upgradeInsecureRequests: null,
-};
 
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -39,7 +28,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(helmet as never, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  installSecurityHeaders(fastify);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // closed unless origins are named: a browser on another origin cannot call the API
   if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });

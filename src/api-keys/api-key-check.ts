@@ -1,3 +1,4 @@
+import { hash, timingSafeEqual } from 'node:crypto';
 import { secretMatches } from './api-key-format.js';
 
 export const MALFORMED_API_KEY = 'Malformed API key: expected NNSXS.<39 base32>.<52 base32>';
@@ -9,6 +10,11 @@ export interface KeyState {
   enabled: boolean;
   expiresAtMs: number | null;
   ownerEnabled: boolean;
+  /**
+   * SHA-256 of the secret, set once a presented secret has matched `secretHash` (in memory only,
+   * never stored): later checks of a remembered key then cost one one-shot hash instead of an HMAC.
+   */
+  verifiedDigest?: Buffer;
 }
 
 /**
@@ -16,9 +22,17 @@ export interface KeyState {
  * rule for a key read from the database and for one remembered in memory.
  */
 export function apiKeyRejection(serverSecret: string, secret: string, state: KeyState, now = Date.now()): string | null {
-  if (!secretMatches(serverSecret, secret, state.secretHash)) return INVALID_API_KEY;
+  if (!presentedSecretMatches(serverSecret, secret, state)) return INVALID_API_KEY;
   if (!state.enabled) return 'API key is disabled';
   if (state.expiresAtMs !== null && state.expiresAtMs <= now) return 'API key has expired';
   if (!state.ownerEnabled) return "API key's user is disabled";
   return null;
+}
+
+function presentedSecretMatches(serverSecret: string, secret: string, state: KeyState): boolean {
+  const digest = hash('sha256', secret, 'buffer');
+  if (state.verifiedDigest) return timingSafeEqual(digest, state.verifiedDigest);
+  if (!secretMatches(serverSecret, secret, state.secretHash)) return false;
+  state.verifiedDigest = digest;
+  return true;
 }

@@ -43,10 +43,12 @@ const PG_ERRORS: Record<string, [number, string]> = {
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
+  /** Bodies of exceptions thrown again and again (the authenticator's 401s), worked out once each. */
+  private readonly bodies = new WeakMap<object, ErrorBody>();
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(exception);
+    const body = this.bodyOf(exception);
     if (body.statusCode >= 500 && body.statusCode !== 503) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
@@ -54,6 +56,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
     if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private bodyOf(exception: unknown): ErrorBody {
+    if (!(exception instanceof HttpException)) return this.toBody(exception);
+    let body = this.bodies.get(exception);
+    if (!body) {
+      body = this.toBody(exception);
+      this.bodies.set(exception, body);
+    }
+    return body;
   }
 
   private toBody(exception: unknown): ErrorBody {
