@@ -315,6 +315,62 @@ describe('API keys with rights', () => {
     });
   });
 
+  describe('concurrent changes and handing rights out again', () => {
+    it('never brings back a key that a concurrent delete removed, nor undoes a concurrent disable', async () => {
+      for (let i = 0; i < 15; i++) {
+        const { id, key } = await makeKey(customerUser);
+        const path = `/api/users/me/api-keys/${id}`;
+        const [renamed, deleted] = await Promise.all([
+          client.patch(path, { description: `renamed ${i}` }, { jwt: customerUser.jwt }),
+          client.delete(path, { jwt: customerUser.jwt }),
+        ]);
+        expect(deleted.status).toBe(204);
+        expect([200, 404, 409]).toContain(renamed.status);
+        expect(await sut.db.query('SELECT id FROM api_keys WHERE id = $1', [id])).toHaveLength(0);
+        expect((await client.get('/api/rights', { key })).status).toBe(401);
+      }
+      for (let i = 0; i < 15; i++) {
+        const { id, key } = await makeKey(customerUser);
+        const path = `/api/users/me/api-keys/${id}`;
+        await Promise.all([
+          client.patch(path, { description: `renamed ${i}` }, { jwt: customerUser.jwt }),
+          client.patch(path, { enabled: false }, { jwt: customerUser.jwt }),
+        ]);
+        const [row] = await sut.db.query('SELECT enabled FROM api_keys WHERE id = $1', [id]);
+        expect(row.enabled).toBe(false);
+        expect((await client.get('/api/rights', { key })).status).toBe(401);
+      }
+    });
+
+    it('refreshes updatedAt on a change', async () => {
+      const created = await makeKey(customerUser);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const edited = await client.patch(`/api/users/me/api-keys/${created.id}`, { description: 'later' }, { jwt: customerUser.jwt });
+      expect(Date.parse(edited.body.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
+    });
+
+    it('lets a narrow key neither revive nor prolong a key with more rights, nor create or revive users', async () => {
+      const wide = await makeKey(tenantAdmin, { rights: ['RIGHT_USER_ALL'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const { key: narrow } = await makeKey(tenantAdmin, { rights: ['RIGHT_USER_SETTINGS_API_KEYS', 'RIGHT_USER_USERS_WRITE', 'RIGHT_USER_INFO'] });
+      const path = `/api/users/me/api-keys/${wide.id}`;
+      expect((await client.patch(path, { enabled: false }, { key: narrow })).status).toBe(200);
+      expect((await client.patch(path, { enabled: true }, { key: narrow })).status).toBe(403);
+      expect((await client.patch(path, { expiresAt: null }, { key: narrow })).status).toBe(403);
+      const [row] = await sut.db.query('SELECT enabled, expires_at FROM api_keys WHERE id = $1', [wide.id]);
+      expect(row).toMatchObject({ enabled: false, expires_at: expect.any(Date) });
+      expect((await client.patch(path, { enabled: true }, { jwt: tenantAdmin.jwt })).status).toBe(200);
+
+      const customerId = customerUser.customerId;
+      const created = await client.post('/api/users', { email: `narrow-${Date.now()}@example.test`, password: 'password-1234', authority: 'TENANT_ADMIN' }, { key: narrow });
+      expect(created).toMatchObject({ status: 403, body: { missingRights: expect.arrayContaining(['RIGHT_USER_USERS_READ']) } });
+      const asCustomer = await client.post('/api/users', { email: `narrow-c-${Date.now()}@example.test`, password: 'password-1234', authority: 'CUSTOMER_USER', customerId }, { key: narrow });
+      expect(asCustomer.status).toBe(403);
+      const victim = await world.makeCustomerUser(tenantAdmin);
+      expect((await client.patch(`/api/users/${victim.id}`, { enabled: false }, { key: narrow })).status).toBe(200);
+      expect((await client.patch(`/api/users/${victim.id}`, { enabled: true }, { key: narrow })).status).toBe(403);
+    });
+  });
+
   it('leaves no plain key or secret anywhere in the database', async () => {
     expect(issuedKeys.length).toBeGreaterThan(20);
     const columns: Array<{ table_name: string; column_name: string }> = await sut.db.query(

@@ -30,9 +30,13 @@ export function apiKeyRejection(serverSecret: string, secret: string, state: Key
 }
 
 function presentedSecretMatches(serverSecret: string, secret: string, state: KeyState): boolean {
-  const digest = hash('sha256', secret, 'buffer');
-  if (state.verifiedDigest) return timingSafeEqual(digest, state.verifiedDigest);
+  if (state.verifiedDigest) return timingSafeEqual(hash('sha256', secret, 'buffer'), state.verifiedDigest);
   if (!secretMatches(serverSecret, secret, state.secretHash)) return false;
-  state.verifiedDigest = digest;
+  state.verifiedDigest = hash('sha256', secret, 'buffer');
   return true;
+}
+
+/** The state of a key and its owner, as read from the database. */
+export function keyState(key: { secretHash: Buffer; enabled: boolean; expiresAt: Date | null }, owner: { enabled: boolean }): KeyState {
+  return { secretHash: key.secretHash, enabled: key.enabled, expiresAtMs: key.expiresAt?.getTime() ?? null, ownerEnabled: owner.enabled };
 }

@@ -31,16 +31,29 @@ export class ApiKeysRepository {
     return this.keys.countBy({ userId });
   }
 
-  insert(key: ApiKey): Promise<ApiKey> {
-    return this.keys.save(key);
-  }
-
   create(fields: Partial<ApiKey>): ApiKey {
     return this.keys.create(fields);
   }
 
-  save(key: ApiKey): Promise<ApiKey> {
+  insert(key: ApiKey): Promise<ApiKey> {
     return this.keys.save(key);
+  }
+
+  /**
+   * Writes only the given fields of the user's key, in one statement, and returns the key as it
+   * now is; null when the key is gone or (with `unlessRightsChanged`) its rights changed meanwhile.
+   * Never a read-modify-save: that could write back a key deleted or disabled in between.
+   */
+  async updateForUser(
+    userId: string,
+    id: string,
+    changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>>,
+    unlessRightsChanged?: string[],
+  ): Promise<ApiKey | null> {
+    const qb = this.keys.createQueryBuilder().update(ApiKey).set(changes).where('id = :id AND user_id = :userId', { id, userId });
+    if (unlessRightsChanged) qb.andWhere('rights = :rights', { rights: unlessRightsChanged });
+    const result = await qb.execute();
+    return result.affected ? this.keys.findOneBy({ id, userId }) : null;
   }
 
   async deleteForUser(userId: string, id: string): Promise<boolean> {

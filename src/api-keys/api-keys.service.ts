@@ -12,17 +12,18 @@ import { expandRights, missingRights } from '../rights/rights.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
-import { apiKeyRejection, INVALID_API_KEY, MALFORMED_API_KEY, type KeyState } from './api-key-check.js';
+import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, type KeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
 const DAY_MS = 86_400_000;
 
-/** A key read for verification, with its owner as they are now. */
+/** A key read for verification, with its owner as they are now, and the state its check used. */
 export interface VerifiedApiKey {
   key: ApiKey;
   owner: User;
+  state: KeyState;
 }
 
 /**
@@ -97,20 +98,24 @@ export class ApiKeysService {
     const owner = await this.users.getManaged(caller, userId);
     const key = await this.keys.findByIdForUser(owner.id, keyId);
     if (!key) throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
-    const before = { description: key.description, enabled: key.enabled, expiresAt: key.expiresAt, rights: key.rights };
+    const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>> = {};
     if (dto.rights) {
       const before = new Set(key.rights);
       const after = new Set<string>(dto.rights);
-      const changed = [...after].filter((r) => !before.has(r)).concat([...before].filter((r) => !after.has(r)));
-      this.assertGrantable(caller, changed as Right[]);
-      key.rights = dto.rights;
+      this.assertGrantable(caller, [...after].filter((r) => !before.has(r)).concat([...before].filter((r) => !after.has(r))) as Right[]);
+      changes.rights = dto.rights;
     }
-    if (dto.description !== undefined) key.description = dto.description;
-    if (dto.enabled !== undefined) key.enabled = dto.enabled;
-    if (dto.expiresAt !== undefined) key.expiresAt = this.checkedExpiry(dto.expiresAt, false);
-    const saved = await this.keys.save(key);
+    if (dto.description !== undefined) changes.description = dto.description;
+    if (dto.enabled !== undefined) changes.enabled = dto.enabled;
+    if (dto.expiresAt !== undefined) changes.expiresAt = this.checkedExpiry(dto.expiresAt, false);
+    // bringing a key back to life, or letting it live longer, hands out its rights again
+    const extends_ = changes.expiresAt !== undefined && (changes.expiresAt === null || (key.expiresAt !== null && changes.expiresAt > key.expiresAt));
+    if ((changes.enabled === true && !key.enabled) || extends_) this.assertGrantable(caller, key.rights as Right[]);
+    // a rights change is checked against the rights read above: refused if they changed meanwhile
+    const saved = await this.keys.updateForUser(owner.id, key.id, changes, dto.rights ? key.rights : undefined);
+    if (!saved) throw new ConflictException(`API key ${keyId} was deleted or changed meanwhile; read it again`);
     this.changes.publish({ kind: 'apiKey', id: key.id });
-    await this.audit.record(...this.updateEvents(before, saved).map((event) => ({ ...this.auditFields(caller, owner, key.id, clientIp), ...event })));
+    await this.audit.record(...this.updateEvents(key, saved).map((event) => ({ ...this.auditFields(caller, owner, key.id, clientIp), ...event })));
     return saved;
   }
 
@@ -159,13 +164,8 @@ export class ApiKeysService {
     const owner = key && (await this.users.findById(key.userId));
     // a key always has an owner (foreign key, cascade); a missing one is a key deleted meanwhile
     if (!key || !owner) throw new ApiKeyRejected(INVALID_API_KEY, null);
-    const record = { key, owner };
-    const rejection = apiKeyRejection(this.secrets.apiKeyHashSecret, parsed.secret, {
-      secretHash: key.secretHash,
-      enabled: key.enabled,
-      expiresAtMs: key.expiresAt?.getTime() ?? null,
-      ownerEnabled: owner.enabled,
-    });
+    const record = { key, owner, state: keyState(key, owner) };
+    const rejection = apiKeyRejection(this.secrets.apiKeyHashSecret, parsed.secret, record.state);
     if (rejection) throw new ApiKeyRejected(rejection, record);
     return record;
   }

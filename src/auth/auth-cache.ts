@@ -8,9 +8,12 @@ import type { User } from '../users/user.entity.js';
 import { LruMap } from './lru-map.js';
 import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
 
+const MAX_AGE_MS = 60_000;
+
 /** A user as verification needs it. `valid` turns false the moment the user changes. */
 export interface CachedUser {
   readonly id: string;
+  readonly cachedAt: number;
   readonly enabled: boolean;
   readonly jwtPrincipal: Principal;
   valid: boolean;
@@ -21,7 +24,6 @@ export interface CachedKey extends KeyState {
   readonly id: string;
   readonly owner: CachedUser;
   readonly principal: Principal;
-  valid: boolean;
 }
 
 export interface CachedJwt {
@@ -70,15 +72,19 @@ export class AuthCache implements OnModuleDestroy {
     return epoch === this.epochCounter && this.changes.live;
   }
 
-  get sizes(): { users: number; keys: number; jwts: number } {
-    return { users: this.users.size, keys: this.keys.size, jwts: this.jwts.size };
-  }
-
   key(id: string): CachedKey | undefined {
     const entry = this.keys.get(id);
-    if (entry && entry.valid && entry.owner.valid) return entry;
+    if (entry && this.usable(entry.owner)) return entry;
     if (entry) this.keys.delete(id);
     return undefined;
+  }
+
+  /**
+   * An owner entry still vouches for what hangs off it. Besides invalidation, entries age out after
+   * MAX_AGE_MS: a last line of defence should a notification ever be missed unnoticed.
+   */
+  private usable(owner: CachedUser): boolean {
+    return owner.valid && Date.now() - owner.cachedAt < MAX_AGE_MS;
   }
 
   isUnknownKey(id: string): boolean {
@@ -87,24 +93,15 @@ export class AuthCache implements OnModuleDestroy {
 
   jwt(token: string): CachedJwt | undefined {
     const entry = this.jwts.get(token);
-    if (entry && entry.owner.valid) return entry;
+    if (entry && this.usable(entry.owner)) return entry;
     if (entry) this.jwts.delete(token);
     return undefined;
   }
 
-  rememberKey(epoch: number, key: ApiKey, owner: User): CachedKey | undefined {
+  /** `state` is the one the database check used: its secret digest, once matched, comes along. */
+  rememberKey(epoch: number, key: ApiKey, owner: User, state: KeyState): CachedKey | undefined {
     if (!this.current(epoch)) return undefined;
-    const cachedOwner = this.rememberUser(owner);
-    const entry: CachedKey = {
-      id: key.id,
-      secretHash: key.secretHash,
-      enabled: key.enabled,
-      expiresAtMs: key.expiresAt?.getTime() ?? null,
-      ownerEnabled: owner.enabled,
-      owner: cachedOwner,
-      principal: apiKeyPrincipal(key, owner),
-      valid: true,
-    };
+    const entry: CachedKey = { ...state, id: key.id, owner: this.rememberUser(owner), principal: apiKeyPrincipal(key, owner) };
     this.keys.set(key.id, entry);
     return entry;
   }
@@ -121,15 +118,13 @@ export class AuthCache implements OnModuleDestroy {
   invalidate(change: Change): void {
     this.epochCounter++;
     if (change.kind === 'apiKey') {
-      const entry = this.keys.delete(change.id);
-      if (entry) entry.valid = false;
+      this.keys.delete(change.id);
     } else if (change.kind === 'user') {
       // keys and tokens of the user see `valid === false` on their owner and are dropped when next read
       const entry = this.users.delete(change.id);
       if (entry) entry.valid = false;
     } else {
       for (const user of this.users.values()) user.valid = false;
-      for (const key of this.keys.values()) key.valid = false;
       this.users.clear();
       this.keys.clear();
       this.jwts.clear();
@@ -143,8 +138,9 @@ export class AuthCache implements OnModuleDestroy {
   private rememberUser(user: User): CachedUser {
     // a valid entry is current: any change to the user would have invalidated it
     const existing = this.users.get(user.id);
-    if (existing?.valid) return existing;
-    const entry: CachedUser = { id: user.id, enabled: user.enabled, jwtPrincipal: jwtPrincipal(user), valid: true };
+    if (existing && this.usable(existing)) return existing;
+    if (existing) existing.valid = false;
+    const entry: CachedUser = { id: user.id, cachedAt: Date.now(), enabled: user.enabled, jwtPrincipal: jwtPrincipal(user), valid: true };
     this.users.set(user.id, entry);
     return entry;
   }

@@ -47,10 +47,13 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
     return this.throttle.blockedFor(clientIp);
   }
 
-  record(clientIp: string, reason: string, key?: KeyFailure): void {
+  /** Counts a failure; `audit` (API key failures only) also puts it on the audit trail, under the key it named if that key exists. */
+  record(clientIp: string, reason: string, audit?: { key?: KeyFailure }): void {
     this.throttle.fail(clientIp);
     this.minute.failures++;
     if (this.minute.addresses.size < 10_000) this.minute.addresses.add(clientIp);
+    if (!audit) return;
+    const { key } = audit;
     const id = `${key?.apiKeyId ?? '-'}|${clientIp}|${reason}`;
     const entry = this.pending.get(id);
     if (entry) entry.count++;

@@ -15,8 +15,8 @@ import { runStrategy } from './run-strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy, type VerifiedJwt } from './strategies/jwt.strategy.js';
 
-/** A decision on one credential: who, or why not (and which key it named). */
-type Decision = { principal: Principal } | { reason: string; key?: KeyFailure };
+/** A decision on one credential: who, or why not (for a key: `apiKey`, and which existing key it named). */
+type Decision = { principal: Principal } | { reason: string; apiKey?: true; key?: KeyFailure };
 
 const NOTHING_SENT = 'Authentication required: send "Authorization: Bearer <JWT or API key>" or "X-Authorization: ApiKey <key>"';
 const DATABASE_AWAY = 'Credentials cannot be checked now: the database is unavailable; try again shortly';
@@ -60,9 +60,12 @@ export class Authenticator {
     const refused: Decision[] = problems.map((reason) => ({ reason }));
     const blocked = this.failures.blockedFor(clientIp) > 0;
     for (const jwt of jwts) {
-      const decision = this.knownJwt(jwt) ?? (blocked ? undefined : await this.verifyJwt(jwt));
-      if (decision && 'principal' in decision) return decision.principal;
-      if (decision) refused.push(decision);
+      const known = this.knownJwt(jwt);
+      // a JWT that cannot be checked now must not let a key beside it decide who is calling
+      if (!known && blocked) throw this.refuse(clientIp, refused);
+      const decision = known ?? (await this.verifyJwt(jwt));
+      if ('principal' in decision) return decision.principal;
+      refused.push(decision);
     }
     for (const apiKey of apiKeys) {
       const decision = this.knownKey(apiKey) ?? (blocked ? undefined : await this.verifyKey(apiKey));
@@ -77,7 +80,9 @@ export class Authenticator {
   private refuse(clientIp: string, refused: Decision[]): Error {
     const retryAfter = this.failures.blockedFor(clientIp);
     const reasons = refused.map((d) => ('reason' in d ? d.reason : ''));
-    for (const decision of refused) if ('reason' in decision) this.failures.record(clientIp, decision.reason, decision.key);
+    for (const decision of refused) {
+      if ('reason' in decision) this.failures.record(clientIp, decision.reason, decision.apiKey ? { key: decision.key } : undefined);
+    }
     if (refused.length === 0) this.failures.record(clientIp, 'credential not checked: too many failures');
     if (retryAfter > 0) {
       return new TooManyRequestsException(`Too many failed credential checks from your address; retry in ${retryAfter} s`, retryAfter);
@@ -109,12 +114,12 @@ export class Authenticator {
   private knownKey(presented: string): Decision | undefined {
     const parsed = parseApiKey(presented);
     // nothing to look up: decided here, without the database or Passport
-    if (!parsed) return { reason: MALFORMED_API_KEY };
-    if (this.cache.isUnknownKey(parsed.id)) return { reason: INVALID_API_KEY };
+    if (!parsed) return { reason: MALFORMED_API_KEY, apiKey: true };
+    if (this.cache.isUnknownKey(parsed.id)) return { reason: INVALID_API_KEY, apiKey: true };
     const entry = this.cache.key(parsed.id);
     if (!entry) return undefined;
     const rejection = this.apiKeys.rejection(parsed.secret, entry);
-    if (rejection) return { reason: rejection, key: keyFailure(entry) };
+    if (rejection) return { reason: rejection, apiKey: true, key: keyFailure(entry) };
     this.lastUsed.record(entry.id, Date.now());
     return { principal: entry.principal };
   }
@@ -134,18 +139,18 @@ export class Authenticator {
     const epoch = this.cache.epoch;
     const outcome = await runStrategy<VerifiedApiKey>(this.apiKeyStrategy, { headers: { 'x-authorization': `ApiKey ${presented}` } });
     if (outcome.ok) {
-      const { key, owner } = outcome.user;
-      const entry = this.cache.rememberKey(epoch, key, owner);
+      const { key, owner, state } = outcome.user;
+      const entry = this.cache.rememberKey(epoch, key, owner, state);
       this.lastUsed.record(key.id, Date.now());
       return { principal: entry?.principal ?? apiKeyPrincipal(key, owner) };
     }
     if (isDatabaseUnavailable(outcome.error)) throw new ServiceUnavailableException(DATABASE_AWAY);
-    if (!(outcome.error instanceof ApiKeyRejected)) return { reason: outcome.reason };
+    if (!(outcome.error instanceof ApiKeyRejected)) return { reason: outcome.reason, apiKey: true };
     const { record } = outcome.error;
     if (record === null) this.cache.rememberUnknownKey(epoch, parseApiKey(presented)!.id);
-    if (!record) return { reason: outcome.reason };
-    this.cache.rememberKey(epoch, record.key, record.owner);
-    return { reason: outcome.reason, key: { apiKeyId: record.key.id, ownerId: record.owner.id, tenantId: record.owner.tenantId } };
+    if (!record) return { reason: outcome.reason, apiKey: true };
+    const entry = this.cache.rememberKey(epoch, record.key, record.owner, record.state);
+    return { reason: outcome.reason, apiKey: true, key: entry ? keyFailure(entry) : { apiKeyId: record.key.id, ownerId: record.owner.id, tenantId: record.owner.tenantId } };
   }
 }
 

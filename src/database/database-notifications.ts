@@ -7,6 +7,8 @@ import type { EmbeddedDatabase } from './embedded-pool.js';
 
 export const CHANGES_CHANNEL = 'keygate_changes';
 const RECONNECT_MS = [100, 250, 500, 1000, 2000];
+/** A connection can die without an error (a half-open TCP link): it is asked to answer this often. */
+const PROBE_MS = 2000;
 
 /**
  * Relays the database's change notifications (see the ChangeNotifications migration) to this
@@ -23,6 +25,7 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
   private stopped = false;
   private attempt = 0;
   private stopEmbedded?: () => Promise<void>;
+  private probe?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -45,6 +48,7 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.probe);
     await this.stopEmbedded?.().catch(() => undefined);
     await this.client?.end().catch(() => undefined);
   }
@@ -54,6 +58,8 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
       connectionString: this.config.DATABASE_URL,
       connectionTimeoutMillis: 5000,
       application_name: 'keygate-listener',
+      keepAlive: true,
+      query_timeout: PROBE_MS,
     });
     client.on('notification', (message) => this.relay(message.payload));
     client.on('error', (error) => this.lost(client, error));
@@ -66,16 +72,24 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
       this.lost(client, error as Error);
       return;
     }
+    // lost while connecting: lost() has already scheduled the next attempt
+    if (this.client !== client) return;
     if (this.attempt > 0) this.logger.log('Listening for changes again');
     this.attempt = 0;
     // whatever changed while nobody listened is unknown: start from the database again
     this.changes.publish({ kind: 'reset' });
     this.changes.live = true;
+    clearInterval(this.probe);
+    this.probe = setInterval(() => {
+      client.query('SELECT 1').catch((error: Error) => this.lost(client, error));
+    }, PROBE_MS);
+    this.probe.unref();
   }
 
   private lost(client: pg.Client, error?: Error): void {
     if (this.client !== client || this.stopped) return;
     this.client = undefined;
+    clearInterval(this.probe);
     this.changes.live = false;
     this.changes.publish({ kind: 'reset' });
     client.removeAllListeners();

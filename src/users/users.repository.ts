@@ -34,6 +34,12 @@ export class UsersRepository {
     return this.users.save(user);
   }
 
+  /** Writes only the given fields, in one statement; null when the user is gone. Never a read-modify-save. */
+  async update(id: string, changes: Partial<Pick<User, 'firstName' | 'lastName' | 'enabled'>>): Promise<User | null> {
+    const result = await this.users.createQueryBuilder().update(User).set(changes).where('id = :id', { id }).execute();
+    return result.affected ? this.users.findOneBy({ id }) : null;
+  }
+
   create(fields: Partial<User>): User {
     return this.users.create(fields);
   }

@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config.js';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { Authority } from '../rights/authority.js';
+import type { Principal } from '../rights/principal.js';
+import { authorityRights, missingRights } from '../rights/rights.js';
 import { CustomersRepository } from './customers.repository.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
@@ -53,10 +55,12 @@ export class UsersService {
     return toPage(users, total, query);
   }
 
-  async create(actor: Actor, dto: CreateUserDto): Promise<User> {
+  async create(actor: Actor & Pick<Principal, 'rights'>, dto: CreateUserDto): Promise<User> {
     if (!creatableAuthorities(actor).includes(dto.authority)) {
       throw new ForbiddenException(`A ${actor.authority} cannot create ${dto.authority} users`);
     }
+    // whoever sets a new user's password can act as that user: only a caller holding its rights may
+    assertHoldsAuthority(actor, dto.authority);
     const { tenantId, customerId } = await this.placement(actor, dto);
     if (await this.users.findByEmail(dto.email)) throw new ConflictException(`Email ${dto.email} is already taken`);
     const user = this.users.create({
@@ -72,17 +76,21 @@ export class UsersService {
     return this.users.save(user);
   }
 
-  async update(actor: Actor, userId: string, dto: UpdateUserDto): Promise<User> {
+  async update(actor: Actor & Pick<Principal, 'rights'>, userId: string, dto: UpdateUserDto): Promise<User> {
     const user = await this.getManaged(actor, userId);
     if (dto.enabled !== undefined && user.id === actor.userId) {
       throw new ForbiddenException('You cannot enable or disable your own account');
     }
     if (dto.enabled === false) await this.keepOneSysAdmin(user);
-    if (dto.firstName !== undefined) user.firstName = dto.firstName;
-    if (dto.lastName !== undefined) user.lastName = dto.lastName;
-    if (dto.enabled !== undefined) user.enabled = dto.enabled;
-    const saved = await this.users.save(user);
-    this.changes.publish({ kind: 'user', id: user.id });
+    // re-enabling a user hands its rights out again: only to a caller holding them all
+    if (dto.enabled === true && !user.enabled) assertHoldsAuthority(actor, user.authority);
+    const changes: Partial<Pick<User, 'firstName' | 'lastName' | 'enabled'>> = {};
+    if (dto.firstName !== undefined) changes.firstName = dto.firstName;
+    if (dto.lastName !== undefined) changes.lastName = dto.lastName;
+    if (dto.enabled !== undefined) changes.enabled = dto.enabled;
+    const saved = Object.keys(changes).length ? await this.users.update(user.id, changes) : user;
+    if (!saved) throw new NotFoundException(`User ${userId} not found`);
+    if (saved.enabled !== user.enabled) this.changes.publish({ kind: 'user', id: user.id });
     return saved;
   }
 
@@ -127,5 +135,16 @@ export class UsersService {
     if ((await this.users.countEnabledSysAdmins()) <= 1) {
       throw new ConflictException('The last enabled system administrator cannot be disabled or deleted');
     }
+  }
+}
+
+/**
+ * Nobody hands out rights they lack: creating or re-enabling a user of an authority needs every
+ * right that authority grants (a JWT caller always has them; a narrow API key may not).
+ */
+function assertHoldsAuthority(actor: Pick<Principal, 'rights'>, authority: Authority): void {
+  const lacking = missingRights(actor.rights, authorityRights(authority));
+  if (lacking.length) {
+    throw new ForbiddenException({ message: `A ${authority} holds rights you do not: ${lacking.join(', ')}`, missingRights: lacking });
   }
 }
