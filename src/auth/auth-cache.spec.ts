@@ -16,7 +16,7 @@ function makeKey(id = 'K1', userId = 'u1'): ApiKey {
 function makeCache(live = true): { sut: AuthCache; feed: ChangeFeed } {
   const feed = new ChangeFeed();
   feed.live = live;
-  return { sut: new AuthCache({ AUTH_CACHE_SIZE: 100 } as AppConfig, feed), feed };
+  return { sut: new AuthCache({ AUTH_CACHE_SIZE: 100, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed), feed };
 }
 
 describe('AuthCache', () => {

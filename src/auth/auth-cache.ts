@@ -8,8 +8,6 @@ import type { User } from '../users/user.entity.js';
 import { LruMap } from './lru-map.js';
 import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
 
-const MAX_AGE_MS = 60_000;
-
 /** A user as verification needs it. `valid` turns false the moment the user changes. */
 export interface CachedUser {
   readonly id: string;
@@ -48,12 +46,14 @@ export class AuthCache implements OnModuleDestroy {
   /** Ids that no key has: ids are 192 random bits, so none of these can be created later. */
   private readonly unknownKeyIds: LruMap<string, true>;
   private readonly unsubscribe: () => void;
+  private readonly maxAgeMs: number;
 
   constructor(
     config: AppConfig,
     private readonly changes: ChangeFeed,
   ) {
     const size = config.AUTH_CACHE_SIZE;
+    this.maxAgeMs = config.AUTH_CACHE_MAX_AGE_SECONDS * 1000;
     // keys and tokens hold their owner's entry: one forgotten here can no longer be invalidated, so it stops counting
     this.users = new LruMap(size, (user) => (user.valid = false));
     this.keys = new LruMap(size);
@@ -81,10 +81,10 @@ export class AuthCache implements OnModuleDestroy {
 
   /**
    * An owner entry still vouches for what hangs off it. Besides invalidation, entries age out after
-   * MAX_AGE_MS: a last line of defence should a notification ever be missed unnoticed.
+   * AUTH_CACHE_MAX_AGE_SECONDS: a last line of defence should a notification ever be missed unnoticed.
    */
   private usable(owner: CachedUser): boolean {
-    return owner.valid && Date.now() - owner.cachedAt < MAX_AGE_MS;
+    return owner.valid && Date.now() - owner.cachedAt < this.maxAgeMs;
   }
 
   isUnknownKey(id: string): boolean {

@@ -77,6 +77,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   AUTH_CACHE_SIZE = 100000;
 
+  /** Longest a verified key, user or JWT is trusted from memory without a database read. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  AUTH_CACHE_MAX_AGE_SECONDS = 60;
+
   /** How often the coalesced lastUsedAt times are written. */
   @Transform(toInt) @IsInt() @Min(1) @Max(60)
   LAST_USED_FLUSH_SECONDS = 15;
