@@ -88,16 +88,19 @@ export class ApiKeysService {
   }
 
   async get(caller: Principal, userId: string, keyId: string): Promise<ApiKey> {
+    return (await this.ownedKey(caller, userId, keyId)).key;
+  }
+
+  /** The key and its owner: 404 unless the key is the user's, 403/404 unless the caller manages the user. */
+  private async ownedKey(caller: Principal, userId: string, keyId: string): Promise<{ owner: User; key: ApiKey }> {
     const owner = await this.users.getManaged(caller, userId);
     const key = await this.keys.findByIdForUser(owner.id, keyId);
     if (!key) throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
-    return key;
+    return { owner, key };
   }
 
   async update(caller: Principal, userId: string, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
-    const owner = await this.users.getManaged(caller, userId);
-    const key = await this.keys.findByIdForUser(owner.id, keyId);
-    if (!key) throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
+    const { owner, key } = await this.ownedKey(caller, userId, keyId);
     const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>> = {};
     if (dto.rights) {
       const before = new Set(key.rights);

@@ -16,7 +16,8 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy, type VerifiedJwt } from './strategies/jwt.strategy.js';
 
 /** A decision on one credential: who, or why not (for a key: `apiKey`, and which existing key it named). */
-type Decision = { principal: Principal } | { reason: string; apiKey?: true; key?: KeyFailure };
+type Refusal = { reason: string; apiKey?: true; key?: KeyFailure };
+type Decision = { principal: Principal } | Refusal;
 
 const NOTHING_SENT = 'Authentication required: send "Authorization: Bearer <JWT or API key>" or "X-Authorization: ApiKey <key>"';
 const DATABASE_AWAY = 'Credentials cannot be checked now: the database is unavailable; try again shortly';
@@ -57,7 +58,7 @@ export class Authenticator {
   }
 
   private async authenticateInOrder(jwts: string[], apiKeys: string[], problems: string[], clientIp: string): Promise<Principal> {
-    const refused: Decision[] = problems.map((reason) => ({ reason }));
+    const refused: Refusal[] = problems.map((reason) => ({ reason }));
     const blocked = this.failures.blockedFor(clientIp) > 0;
     for (const jwt of jwts) {
       const known = this.knownJwt(jwt);
@@ -77,17 +78,14 @@ export class Authenticator {
   }
 
   /** 429 for an address past its limit, else 401 with the reasons; either way the failure counts. */
-  private refuse(clientIp: string, refused: Decision[]): Error {
+  private refuse(clientIp: string, refused: Refusal[]): Error {
     const retryAfter = this.failures.blockedFor(clientIp);
-    const reasons = refused.map((d) => ('reason' in d ? d.reason : ''));
-    for (const decision of refused) {
-      if ('reason' in decision) this.failures.record(clientIp, decision.reason, decision.apiKey ? { key: decision.key } : undefined);
-    }
+    for (const { reason, apiKey, key } of refused) this.failures.record(clientIp, reason, apiKey ? { key } : undefined);
     if (refused.length === 0) this.failures.record(clientIp, 'credential not checked: too many failures');
     if (retryAfter > 0) {
       return new TooManyRequestsException(`Too many failed credential checks from your address; retry in ${retryAfter} s`, retryAfter);
     }
-    return this.refusal(reasons.join('; '));
+    return this.refusal(refused.map((r) => r.reason).join('; '));
   }
 
   /**
@@ -115,9 +113,8 @@ export class Authenticator {
     const parsed = parseApiKey(presented);
     // nothing to look up: decided here, without the database or Passport
     if (!parsed) return { reason: MALFORMED_API_KEY, apiKey: true };
-    if (this.cache.isUnknownKey(parsed.id)) return { reason: INVALID_API_KEY, apiKey: true };
     const entry = this.cache.key(parsed.id);
-    if (!entry) return undefined;
+    if (!entry) return this.cache.isUnknownKey(parsed.id) ? { reason: INVALID_API_KEY, apiKey: true } : undefined;
     const rejection = this.apiKeys.rejection(parsed.secret, entry);
     if (rejection) return { reason: rejection, apiKey: true, key: keyFailure(entry) };
     this.lastUsed.record(entry.id, Date.now());
