@@ -73,6 +73,22 @@ describe('API keys with rights', () => {
       expect(bearer).toMatchObject({ status: 200, body: { authentication: { method: 'apiKey', apiKeyId: id } } });
     });
 
+    it('decides each of many keys presented at once (looked up together) as its own', async () => {
+      const mine = await Promise.all(Array.from({ length: 8 }, () => makeKey(customerUser)));
+      const theirs = await Promise.all(Array.from({ length: 8 }, () => makeKey(tenantAdmin)));
+      const disabled = await makeKey(customerUser);
+      await client.patch(`/api/users/me/api-keys/${disabled.id}`, { enabled: false }, { jwt: customerUser.jwt });
+      const wrongSecret = mine[0].key.slice(0, -1) + (mine[0].key.endsWith('A') ? 'B' : 'A');
+      const unknown = `NNSXS.${'A'.repeat(39)}.${'B'.repeat(52)}`;
+      const both = mine.flatMap((k, i) => [k, theirs[i]]);
+      const presented = [...both.map((k) => k.key), disabled.key, wrongSecret, unknown];
+      const replies = await Promise.all(presented.map((key) => client.get('/api/auth/user', { key })));
+      expect(replies.map((r) => r.status)).toEqual([...Array(16).fill(200), 401, 401, 401]);
+      expect(replies.slice(0, 16).map((r) => r.body.authentication.apiKeyId)).toEqual(both.map((k) => k.id));
+      expect(replies.slice(0, 16).map((r) => r.body.id)).toEqual(both.map((_, i) => (i % 2 ? tenantAdmin.id : customerUser.id)));
+      expect(replies.slice(16).map((r) => r.body.message)).toEqual(['API key is disabled', 'Invalid API key', 'Invalid API key']);
+    });
+
     it('lets an administrator create a key for a user it manages, and for no one else', async () => {
       const forTenantAdmin = await client.post(keysOf(tenantAdmin), { description: 'made by sysadmin' }, { jwt: sysAdmin.jwt });
       expect(forTenantAdmin.status).toBe(201);
@@ -305,6 +321,18 @@ describe('API keys with rights', () => {
       const reply = await client.get('/api/auth/user', { headers });
       expect(reply.status).toBe(401);
       expect(reply.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
+    });
+
+    it('tells a malformed secret from a wrong one, for a key it has just accepted too', async () => {
+      const { key } = await makeKey(customerUser);
+      expect((await client.get('/api/auth/user', { key })).status).toBe(200);
+      const [, id, secret] = key.split('.');
+      const malformed = await client.get('/api/auth/user', { headers: { 'X-Authorization': `ApiKey NNSXS.${id}.${secret!.toLowerCase()}` } });
+      expect(malformed.status).toBe(401);
+      expect(malformed.body.message).toMatch(/^Malformed API key/);
+      const wrong = await client.get('/api/auth/user', { headers: { 'X-Authorization': `ApiKey NNSXS.${id}.${'A'.repeat(52)}` } });
+      expect(wrong.body).toMatchObject({ statusCode: 401, message: 'Invalid API key' });
+      expect((await client.get('/api/auth/user', { key })).status).toBe(200);
     });
 
     it('never accepts a key in the query string', async () => {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
+import { UsersService } from '../src/users/users.service.js';
 import { ChangeFeed, type Change } from '../src/database/change-feed.js';
 import { Client, World, type TestUser } from './support/client.js';
 import { createTestDatabase, startTestApp, type TestApp, type TestDatabase } from './support/test-app.js';
@@ -85,6 +88,15 @@ describe('revocation on one instance: refused on the very next request', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     stop();
     expect(changes.filter((c) => c.kind === 'apiKey' && c.id === id)).toHaveLength(1);
+  });
+
+  it('reads remembered keys and users again from the database, many in one query', async () => {
+    const [first, second] = [await world.makeKey(owner), await world.makeKey(owner)];
+    await sut.db.query(`UPDATE api_keys SET enabled = false WHERE id = $1`, [second.id]);
+    const keys = await sut.app.get(ApiKeysService).findManyForVerification([first.id, second.id, 'A'.repeat(39)]);
+    expect(keys.map((k) => [k.id, k.enabled]).sort()).toEqual([[first.id, true], [second.id, false]].sort());
+    const users = await sut.app.get(UsersService).findByIds([owner.id, 'not-a-uuid', randomUUID()]);
+    expect(users.map((u) => u.id)).toEqual([owner.id]);
   });
 });
 

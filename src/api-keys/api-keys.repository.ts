@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { fetchPage, likePattern } from '../common/page.dto.js';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeyPageQueryDto } from './dto/api-key-input.dto.js';
@@ -12,9 +12,9 @@ const KEY_ID = /^[A-Z2-7]{39}$/;
 export class ApiKeysRepository {
   constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
 
-  /** For verification only: the key with this id, whoever owns it (primary-key lookup). */
-  findForVerification(id: string): Promise<ApiKey | null> {
-    return this.keys.findOneBy({ id });
+  /** For verification only: the keys of these ids that exist, whoever owns them, in one query. */
+  findManyForVerification(ids: string[]): Promise<ApiKey[]> {
+    return this.keys.findBy({ id: In(ids) });
   }
 
   findByIdForUser(userId: string, id: string): Promise<ApiKey | null> {

@@ -4,6 +4,7 @@ import { AuditAction, type AuditEvent } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { SERVER_SECRETS, type ServerSecrets } from '../config/config.module.js';
+import { BatchReader } from '../common/batch-reader.js';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import type { Principal } from '../rights/principal.js';
@@ -40,8 +41,18 @@ export class ApiKeyRejected extends UnauthorizedException {
   }
 }
 
+/** A key as stored, with its owner. */
+interface KeyWithOwner {
+  id: string;
+  key: ApiKey;
+  owner: User;
+}
+
 @Injectable()
 export class ApiKeysService {
+  /** Keys presented in the same turn of the event loop are looked up together: two queries for all of them. */
+  private readonly forVerification = new BatchReader<KeyWithOwner>((ids) => this.findWithOwners(ids));
+
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersService,
@@ -163,19 +174,33 @@ export class ApiKeysService {
   async verify(presented: string): Promise<VerifiedApiKey> {
     const parsed = parseApiKey(presented);
     if (!parsed) throw new ApiKeyRejected(MALFORMED_API_KEY);
-    const key = await this.keys.findForVerification(parsed.id);
-    const owner = key && (await this.users.findById(key.userId));
-    // a key always has an owner (foreign key, cascade); a missing one is a key deleted meanwhile
-    if (!key || !owner) throw new ApiKeyRejected(INVALID_API_KEY, null);
+    const found = await this.forVerification.load(parsed.id);
+    if (!found) throw new ApiKeyRejected(INVALID_API_KEY, null);
+    const { key, owner } = found;
     const record = { key, owner, state: keyState(key, owner) };
     const rejection = apiKeyRejection(this.secrets.apiKeyHashSecret, parsed.secret, record.state);
     if (rejection) throw new ApiKeyRejected(rejection, record);
     return record;
   }
 
+  /** Keys of these ids with their owners; a key always has an owner (foreign key, cascade): one without is a key deleted meanwhile. */
+  private async findWithOwners(ids: string[]): Promise<KeyWithOwner[]> {
+    const keys = await this.keys.findManyForVerification(ids);
+    const owners = new Map((await this.users.findByIds([...new Set(keys.map((k) => k.userId))])).map((u) => [u.id, u]));
+    return keys.flatMap((key) => {
+      const owner = owners.get(key.userId);
+      return owner ? [{ id: key.id, key, owner }] : [];
+    });
+  }
+
+  /** Keys as stored, by id, for reading remembered keys again (no rights are checked: it is not for callers). */
+  findManyForVerification(ids: string[]): Promise<ApiKey[]> {
+    return this.keys.findManyForVerification(ids);
+  }
+
   /** `verify`'s decision for a key already in hand (a cached one): why it fails, or null. */
-  rejection(secret: string, state: KeyState): string | null {
-    return apiKeyRejection(this.secrets.apiKeyHashSecret, secret, state);
+  rejection(secret: string, state: KeyState, now: number): string | null {
+    return apiKeyRejection(this.secrets.apiKeyHashSecret, secret, state, now);
   }
 
   /** Nobody grants what they lack: a key caller only within its own rights, `RIGHT_USER_ALL` only if its key has it. */

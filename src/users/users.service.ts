@@ -42,6 +42,11 @@ export class UsersService {
     return this.users.findById(id);
   }
 
+  /** Users as stored, for reading remembered users again (no rights are checked: it is not for callers). */
+  findByIds(ids: string[]): Promise<User[]> {
+    return this.users.findByIds(ids);
+  }
+
   /** The target of a `/users/{userId}` route: 404 when unknown, 403 when the actor does not manage it. */
   async getManaged(actor: Actor, userId: string): Promise<User> {
     const user = await this.users.findById(userId === 'me' ? actor.userId : userId);
