@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { apiKeyRejection, INVALID_API_KEY, type KeyState } from './api-key-check.js';
 import { generateApiKey, hashSecret } from './api-key-format.js';
 
 const SERVER_SECRET = 'server-secret-for-the-spec';
 function makeState(secret: string, overrides: Partial<KeyState> = {}): KeyState {
-  return { secretHash: hashSecret(SERVER_SECRET, secret), enabled: true, expiresAtMs: null, ownerEnabled: true, ...overrides };
+  return { secretHash: hashSecret(SERVER_SECRET, secret), enabled: true, expiresAtMs: null, ownerEnabled: true, verifiedDigest: null, ...overrides };
 }
 
 describe('apiKeyRejection', () => {
@@ -25,10 +26,10 @@ describe('apiKeyRejection', () => {
   it('remembers a matched secret as a digest, and still refuses any other secret', () => {
     const sut = makeState(secret);
     expect(apiKeyRejection(SERVER_SECRET, other, sut)).toBe(INVALID_API_KEY);
-    expect(sut.verifiedDigest).toBeUndefined();
+    expect(sut.verifiedDigest).toBeNull();
     expect(apiKeyRejection(SERVER_SECRET, secret, sut)).toBeNull();
-    expect(sut.verifiedDigest).toHaveLength(32);
-    expect(sut.verifiedDigest!.toString('hex')).not.toContain(Buffer.from(secret).toString('hex'));
+    // SHA-256 of the secret, as eight words: not the secret, nor its stored HMAC
+    expect(Array.from(sut.verifiedDigest!, (w) => (w >>> 0).toString(16).padStart(8, '0')).join('')).toBe(createHash('sha256').update(secret).digest('hex'));
     expect(apiKeyRejection(SERVER_SECRET, secret, sut)).toBeNull();
     expect(apiKeyRejection(SERVER_SECRET, other, sut)).toBe(INVALID_API_KEY);
   });

@@ -1,5 +1,5 @@
-import { hash, timingSafeEqual } from 'node:crypto';
 import { secretMatches } from './api-key-format.js';
+import { shortSha256, shortSha256Into } from './short-sha256.js';
 
 export const MALFORMED_API_KEY = 'Malformed API key: expected NNSXS.<39 base32>.<52 base32>';
 export const INVALID_API_KEY = 'Invalid API key';
@@ -11,10 +11,12 @@ export interface KeyState {
   expiresAtMs: number | null;
   ownerEnabled: boolean;
   /**
-   * SHA-256 of the secret, set once a presented secret has matched `secretHash` (in memory only,
-   * never stored): later checks of a remembered key then cost one one-shot hash instead of an HMAC.
+   * SHA-256 of the secret (eight 32-bit words), set once a presented secret has matched
+   * `secretHash`; in memory only, never stored. Later checks of a remembered key then cost one
+   * SHA-256 of the presented secret in plain JavaScript (short-sha256.ts) instead of an HMAC, and
+   * allocate nothing. Null until then: every state has the same shape.
    */
-  verifiedDigest?: Buffer;
+  verifiedDigest: Int32Array | null;
 }
 
 /**
@@ -29,14 +31,36 @@ export function apiKeyRejection(serverSecret: string, secret: string, state: Key
   return null;
 }
 
+/** The presented secret's digest, reused: the server runs one check at a time. */
+const presented = new Int32Array(8);
+
+/**
+ * The digests are compared word by word, not in constant time, and that is safe: the time can
+ * only tell how much of SHA-256(presented secret) matches SHA-256(secret), and no amount of that
+ * brings anyone nearer a 256-bit secret. The HMAC against the stored hash stays constant time.
+ */
 function presentedSecretMatches(serverSecret: string, secret: string, state: KeyState): boolean {
-  if (state.verifiedDigest) return timingSafeEqual(hash('sha256', secret, 'buffer'), state.verifiedDigest);
+  const digest = state.verifiedDigest;
+  if (digest !== null) {
+    return (
+      shortSha256Into(secret, presented) &&
+      presented[0] === digest[0] &&
+      presented[1] === digest[1] &&
+      presented[2] === digest[2] &&
+      presented[3] === digest[3] &&
+      presented[4] === digest[4] &&
+      presented[5] === digest[5] &&
+      presented[6] === digest[6] &&
+      presented[7] === digest[7]
+    );
+  }
   if (!secretMatches(serverSecret, secret, state.secretHash)) return false;
-  state.verifiedDigest = hash('sha256', secret, 'buffer');
+  // a secret of the key format always has one; were there none, every check would take the HMAC
+  state.verifiedDigest = shortSha256(secret);
   return true;
 }
 
 /** The state of a key and its owner, as read from the database. */
 export function keyState(key: { secretHash: Buffer; enabled: boolean; expiresAt: Date | null }, owner: { enabled: boolean }): KeyState {
-  return { secretHash: key.secretHash, enabled: key.enabled, expiresAtMs: key.expiresAt?.getTime() ?? null, ownerEnabled: owner.enabled };
+  return { secretHash: key.secretHash, enabled: key.enabled, expiresAtMs: key.expiresAt?.getTime() ?? null, ownerEnabled: owner.enabled, verifiedDigest: null };
 }

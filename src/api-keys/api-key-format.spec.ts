@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base32, generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
+import { base32, generateApiKey, hashSecret, parseApiKey, secretMatches, splitApiKey } from './api-key-format.js';
 
 describe('API key format', () => {
   it('encodes base32 as RFC 4648 does, without padding', () => {
@@ -24,6 +24,16 @@ describe('API key format', () => {
     expect(parseApiKey(key)).toEqual({ id, secret });
     for (const bad of [`${key} `, ` ${key}`, key.toLowerCase(), key.slice(0, -1), `${key}A`, key.replace('NNSXS', 'NNSXT'), `${key}.X`]) {
       expect(parseApiKey(bad)).toBeNull();
+    }
+  });
+
+  it('splits a key of the right length at its dots, leaving the alphabet to parseApiKey', () => {
+    const { key, id, secret } = generateApiKey();
+    expect(splitApiKey(key)).toEqual({ id, secret });
+    expect(splitApiKey(key.toLowerCase())).toBeNull();
+    expect(splitApiKey(`NNSXS.${id.toLowerCase()}.${secret}`)).toEqual({ id: id.toLowerCase(), secret });
+    for (const bad of [`${key} `, key.slice(0, -1), key.replace('NNSXS', 'NNSXT'), `NNSXS.${id}X${secret}`]) {
+      expect(splitApiKey(bad)).toBeNull();
     }
   });
 
