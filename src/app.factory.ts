@@ -2,6 +2,8 @@ import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
+import { installAuthenticationHook } from './auth/authentication-hook.js';
+import { Authenticator } from './auth/authenticator.js';
 import { installRequestLog } from './auth/request-log.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { installSecurityHeaders } from './common/security-headers.js';
@@ -33,6 +35,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // closed unless origins are named: a browser on another origin cannot call the API
   if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });
   if (config.LOG_REQUESTS) installRequestLog(fastify);
+  installAuthenticationHook(fastify, app.get(Authenticator));
   installStrictJsonParser(fastify);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(

@@ -5,28 +5,82 @@ import { AppConfig } from '../config/app-config.js';
 import { ChangeFeed, type Change } from '../database/change-feed.js';
 import type { Principal } from '../rights/principal.js';
 import type { User } from '../users/user.entity.js';
-import { LruMap } from './lru-map.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { BatchReader } from '../common/batch-reader.js';
+import { UsersService } from '../users/users.service.js';
+import { LruMap, type LruValue } from './lru-map.js';
 import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
 
-/** A user as verification needs it. `valid` turns false the moment the user changes. */
-export interface CachedUser {
+/** A user as verification needs it. `valid` turns false the moment the user changes. A class, for one shape. */
+export class CachedUser {
   readonly id: string;
-  readonly cachedAt: number;
   readonly enabled: boolean;
   readonly jwtPrincipal: Principal;
-  valid: boolean;
+  valid = true;
+  /** A read of the user, to renew the entry once it aged out, is under way. */
+  refreshing = false;
+  lruUsed = false;
+
+  constructor(
+    user: User,
+    /** Until when the entry vouches for the user without the database being asked again (ms). */
+    public freshUntil: number,
+  ) {
+    this.id = user.id;
+    this.enabled = user.enabled;
+    this.jwtPrincipal = jwtPrincipal(user);
+  }
 }
 
-/** A key's verification data: the keyed hash of its secret, never the secret. */
-export interface CachedKey extends KeyState {
-  readonly id: string;
-  readonly owner: CachedUser;
-  readonly principal: Principal;
+/**
+ * A key's verification data: the keyed hash of its secret, never the secret. A class, so every
+ * entry has one shape and the checks that read entries stay monomorphic.
+ */
+export class CachedKey implements KeyState {
+  readonly secretHash: Buffer;
+  readonly enabled: boolean;
+  readonly expiresAtMs: number | null;
+  readonly ownerEnabled: boolean;
+  verifiedDigest: Int32Array | null;
+  /** When this instance last passed a use of the key on to the LastUsedRecorder (ms). */
+  usedRecordedAtMs = 0;
+  /** A read of the key, to renew the entry once it aged out, is under way. */
+  refreshing = false;
+  lruUsed = false;
+
+  constructor(
+    readonly id: string,
+    readonly owner: CachedUser,
+    readonly principal: Principal,
+    state: KeyState,
+    /** Until when the entry vouches for the key without the database being asked again (ms). */
+    public freshUntil: number,
+  ) {
+    this.secretHash = state.secretHash;
+    this.enabled = state.enabled;
+    this.expiresAtMs = state.expiresAtMs;
+    this.ownerEnabled = state.ownerEnabled;
+    this.verifiedDigest = state.verifiedDigest;
+  }
 }
 
 export interface CachedJwt {
   readonly expiresAtMs: number;
   readonly owner: CachedUser;
+  lruUsed: boolean;
+}
+
+/** How much longer an aged-out user or key is trusted while it is read again (see `vouches`). */
+export const RENEWAL_GRACE_MS = 5000;
+/** How long aged-out entries are gathered before they are read again together (well within the grace). */
+export const RENEWAL_BATCH_MS = 200;
+
+/** An entry that ages out and is then read again in the background. */
+interface Renewable {
+  readonly id: string;
+  freshUntil: number;
+  /** A read of the entry's source, to renew it, is under way. */
+  refreshing: boolean;
 }
 
 /**
@@ -44,13 +98,17 @@ export class AuthCache implements OnModuleDestroy {
   private readonly keys: LruMap<string, CachedKey>;
   private readonly jwts: LruMap<string, CachedJwt>;
   /** Ids that no key has: ids are 192 random bits, so none of these can be created later. */
-  private readonly unknownKeyIds: LruMap<string, true>;
+  private readonly unknownKeyIds: LruMap<string, LruValue>;
   private readonly unsubscribe: () => void;
   private readonly maxAgeMs: number;
+  private readonly keyRenewals: BatchReader<ApiKey>;
+  private readonly userRenewals: BatchReader<User>;
 
   constructor(
     config: AppConfig,
     private readonly changes: ChangeFeed,
+    usersService: UsersService,
+    apiKeys: ApiKeysService,
   ) {
     const size = config.AUTH_CACHE_SIZE;
     this.maxAgeMs = config.AUTH_CACHE_MAX_AGE_SECONDS * 1000;
@@ -60,6 +118,8 @@ export class AuthCache implements OnModuleDestroy {
     this.jwts = new LruMap(size);
     this.unknownKeyIds = new LruMap(Math.min(size, 100_000));
     this.unsubscribe = changes.subscribe((change) => this.invalidate(change));
+    this.keyRenewals = new BatchReader((ids) => apiKeys.findManyForVerification(ids), RENEWAL_BATCH_MS);
+    this.userRenewals = new BatchReader((ids) => usersService.findByIds(ids), RENEWAL_BATCH_MS);
   }
 
   /** Read before a database lookup, handed back when remembering its result. */
@@ -72,19 +132,77 @@ export class AuthCache implements OnModuleDestroy {
     return epoch === this.epochCounter && this.changes.live;
   }
 
-  key(id: string): CachedKey | undefined {
+  /** A key entry that still vouches for its key, whose owner entry still vouches for the owner. */
+  key(id: string, now = Date.now()): CachedKey | undefined {
     const entry = this.keys.get(id);
-    if (entry && this.usable(entry.owner)) return entry;
-    if (entry) this.keys.delete(id);
-    return undefined;
+    return entry && this.usable(entry.owner, now) && this.vouches(entry, now, this.renewKey) ? entry : undefined;
+  }
+
+  private usable(owner: CachedUser, now = Date.now()): boolean {
+    return owner.valid && this.vouches(owner, now, this.renewUser);
   }
 
   /**
-   * An owner entry still vouches for what hangs off it. Besides invalidation, entries age out after
-   * AUTH_CACHE_MAX_AGE_SECONDS: a last line of defence should a notification ever be missed unnoticed.
+   * Besides invalidation, entries age out within AUTH_CACHE_MAX_AGE_SECONDS: a last line of defence
+   * should a notification ever be missed unnoticed. One that aged out is read again once, in the
+   * background, and trusted meanwhile for at most RENEWAL_GRACE_MS more: were it dropped at once,
+   * every request for it (for a user: for any of its maybe thousands of keys) would go to the
+   * database until one read came back.
    */
-  private usable(owner: CachedUser): boolean {
-    return owner.valid && Date.now() - owner.cachedAt < this.maxAgeMs;
+  private vouches<E extends Renewable>(entry: E, now: number, renew: (entry: E) => void): boolean {
+    if (now < entry.freshUntil) return true;
+    if (now >= entry.freshUntil + RENEWAL_GRACE_MS) return false;
+    if (!entry.refreshing) renew(entry);
+    return true;
+  }
+
+  private readonly renewKey = (entry: CachedKey): void => this.renew(entry, this.keyRenewals, (found) => this.settleKey(entry, found));
+  private readonly renewUser = (owner: CachedUser): void => this.renew(owner, this.userRenewals, (found) => this.settleUser(owner, found));
+
+  /** Reads an aged-out entry's source again, once at a time; with the database away the entry simply ends with its grace. */
+  private renew<E extends Renewable, R extends { id: string }>(entry: E, reader: BatchReader<R>, settle: (found: R | undefined) => void): void {
+    entry.refreshing = true;
+    reader.load(entry.id).then(
+      (found) => {
+        entry.refreshing = false;
+        settle(found);
+      },
+      () => {
+        entry.refreshing = false;
+      },
+    );
+  }
+
+  /**
+   * A key read again: unchanged, and still the entry in use, it vouches again; otherwise it goes,
+   * and the key is read again in full when next used. No epoch is needed here: a change that
+   * overtook the read has already dropped the entry (or its owner), and a change after it arrives
+   * as a notification like any other. Nor is anything renewed while changes cannot be heard.
+   */
+  private settleKey(entry: CachedKey, found: ApiKey | undefined): void {
+    const inUse = this.keys.peek(entry.id) === entry;
+    if (inUse && found && this.changes.live && sameKey(entry, found)) entry.freshUntil = this.freshUntil();
+    else if (inUse) this.keys.delete(entry.id);
+  }
+
+  /** A user read again, the same way: unchanged, its entry (and every key and token on it) vouches again. */
+  private settleUser(owner: CachedUser, found: User | undefined): void {
+    if (owner.valid && found && this.changes.live && sameUser(owner, found)) owner.freshUntil = this.freshUntil();
+    else this.forgetUser(owner);
+  }
+
+  private forgetUser(owner: CachedUser): void {
+    owner.valid = false;
+    if (this.users.peek(owner.id) === owner) this.users.delete(owner.id);
+  }
+
+  /**
+   * Somewhere between half the age limit and all of it: keys verified together (a client starting
+   * up, an instance warming) are then read again at different moments, not as one burst of
+   * database reads a minute.
+   */
+  private freshUntil(now = Date.now()): number {
+    return now + this.maxAgeMs * (0.5 + Math.random() / 2);
   }
 
   isUnknownKey(id: string): boolean {
@@ -101,18 +219,24 @@ export class AuthCache implements OnModuleDestroy {
   /** `state` is the one the database check used: its secret digest, once matched, comes along. */
   rememberKey(epoch: number, key: ApiKey, owner: User, state: KeyState): CachedKey | undefined {
     if (!this.current(epoch)) return undefined;
-    const entry: CachedKey = { ...state, id: key.id, owner: this.rememberUser(owner), principal: apiKeyPrincipal(key, owner) };
+    const entry = new CachedKey(key.id, this.rememberUser(owner), apiKeyPrincipal(key, owner), state, this.freshUntil());
+    // what a secret hashes to does not change with the key's state: a key read again after aging
+    // out keeps its verified digest, so a wrong secret then still costs a hash, not an HMAC
+    const previous = this.keys.peek(key.id);
+    if (entry.verifiedDigest === null && previous?.verifiedDigest && previous.secretHash.equals(entry.secretHash)) {
+      entry.verifiedDigest = previous.verifiedDigest;
+    }
     this.keys.set(key.id, entry);
     return entry;
   }
 
   rememberUnknownKey(epoch: number, id: string): void {
-    if (this.current(epoch)) this.unknownKeyIds.set(id, true);
+    if (this.current(epoch)) this.unknownKeyIds.set(id, { lruUsed: false });
   }
 
   rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User): void {
     if (!this.current(epoch)) return;
-    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user) });
+    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user), lruUsed: false });
   }
 
   invalidate(change: Change): void {
@@ -136,12 +260,34 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   private rememberUser(user: User): CachedUser {
-    // a valid entry is current: any change to the user would have invalidated it
     const existing = this.users.get(user.id);
-    if (existing && this.usable(existing)) return existing;
+    // the entry in hand describes the user as just read: it stays (renewed if it aged out), and every
+    // key and token hanging off it keeps being decided from memory; a different one replaces it
+    if (existing?.valid && sameUser(existing, user)) {
+      const now = Date.now();
+      if (now >= existing.freshUntil) existing.freshUntil = this.freshUntil(now);
+      return existing;
+    }
     if (existing) existing.valid = false;
-    const entry: CachedUser = { id: user.id, cachedAt: Date.now(), enabled: user.enabled, jwtPrincipal: jwtPrincipal(user), valid: true };
+    const entry = new CachedUser(user, this.freshUntil());
     this.users.set(user.id, entry);
     return entry;
   }
+}
+
+/** Whether a user read again is the one an entry describes, as far as verification is concerned. */
+function sameUser(entry: CachedUser, user: User): boolean {
+  const p = entry.jwtPrincipal;
+  return entry.enabled === user.enabled && p.authority === user.authority && p.tenantId === user.tenantId && p.customerId === user.customerId;
+}
+
+/** Whether a key read again is the one an entry was made from, as far as verification is concerned. */
+function sameKey(entry: CachedKey, key: ApiKey): boolean {
+  return (
+    key.enabled === entry.enabled &&
+    (key.expiresAt?.getTime() ?? null) === entry.expiresAtMs &&
+    key.userId === entry.owner.id &&
+    key.secretHash.equals(entry.secretHash) &&
+    key.rights.join() === (entry.principal.keyRights ?? []).join()
+  );
 }

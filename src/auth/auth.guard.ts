@@ -14,8 +14,8 @@ export class MissingRightException extends ForbiddenException {
 }
 
 /**
- * The global guard: every route is closed unless it says who may call it. It authenticates the
- * caller, then checks the right the route declares.
+ * The global guard: every route is closed unless it says who may call it. It takes the caller the
+ * authentication hook found (or authenticates it itself), then checks the right the route declares.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -29,7 +29,8 @@ export class AuthGuard implements CanActivate {
     if (!access) throw new ForbiddenException('This route declares no access rule, so nobody may call it');
     if (access.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
-    const principal = this.authenticator.authenticate(request.headers, request.ip);
+    // the authentication hook has usually decided already (authentication-hook.ts)
+    const principal = (request[PRINCIPAL_REQUEST_KEY] as Principal | undefined) ?? this.authenticator.authenticate(request.headers, request.ip);
     // decided from memory: no promise on the common path
     return principal instanceof Promise
       ? principal.then((p) => authorize(access, p, request))

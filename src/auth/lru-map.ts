@@ -1,16 +1,16 @@
-interface Slot<V> {
-  value: V;
-  /** Read since it last came round: spared once by eviction (the "clock" second chance). */
-  used: boolean;
+/** What an LruMap holds: read since it last came round, it is spared once by eviction (the "clock" second chance). */
+export interface LruValue {
+  lruUsed: boolean;
 }
 
 /**
  * A bounded Map that forgets entries nobody has read lately. Recency is approximated the CLOCK
  * way: a read only sets a flag, and eviction gives flagged entries a second chance, so a read
  * costs one Map lookup instead of a delete and re-insert (measured: ~1.3 µs less per request).
+ * The flag is on the value itself, so a read touches no object besides it.
  */
-export class LruMap<K, V> {
-  private readonly map = new Map<K, Slot<V>>();
+export class LruMap<K, V extends LruValue> {
+  private readonly map = new Map<K, V>();
 
   constructor(
     private readonly capacity: number,
@@ -22,26 +22,32 @@ export class LruMap<K, V> {
   }
 
   get(key: K): V | undefined {
-    const slot = this.map.get(key);
-    if (slot === undefined) return undefined;
-    slot.used = true;
-    return slot.value;
+    const value = this.map.get(key);
+    // written only when it changes: a hit leaves the value's memory clean
+    if (value !== undefined && !value.lruUsed) value.lruUsed = true;
+    return value;
+  }
+
+  /** The value without marking it read. */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
   }
 
   set(key: K, value: V): void {
     this.map.delete(key);
-    this.map.set(key, { value, used: false });
+    value.lruUsed = false;
+    this.map.set(key, value);
     while (this.map.size > this.capacity) this.evictOne();
   }
 
   delete(key: K): V | undefined {
-    const slot = this.map.get(key);
+    const value = this.map.get(key);
     this.map.delete(key);
-    return slot?.value;
+    return value;
   }
 
-  *values(): IterableIterator<V> {
-    for (const slot of this.map.values()) yield slot.value;
+  values(): IterableIterator<V> {
+    return this.map.values();
   }
 
   clear(): void {
@@ -49,14 +55,14 @@ export class LruMap<K, V> {
   }
 
   private evictOne(): void {
-    for (const [key, slot] of this.map) {
+    for (const [key, value] of this.map) {
       this.map.delete(key);
-      if (slot.used) {
-        slot.used = false;
-        this.map.set(key, slot);
+      if (value.lruUsed) {
+        value.lruUsed = false;
+        this.map.set(key, value);
         continue;
       }
-      this.onEvict?.(slot.value);
+      this.onEvict?.(value);
       return;
     }
   }

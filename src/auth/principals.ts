@@ -1,5 +1,7 @@
 import type { ApiKey } from '../api-keys/api-key.entity.js';
 import type { Principal } from '../rights/principal.js';
+import type { Authority } from '../rights/authority.js';
+import type { Right } from '../rights/right.js';
 import { authorityRights, effectiveKeyRights } from '../rights/rights.js';
 import type { User } from '../users/user.entity.js';
 
@@ -17,6 +19,25 @@ export function jwtPrincipal(user: User): Principal {
   };
 }
 
+/**
+ * Effective rights by owner authority and key rights: keys with the same rights and owner kind
+ * share one (read-only) set, so thousands of remembered keys hold a handful of sets, not one each.
+ */
+const sharedKeyRights = new Map<string, ReadonlySet<Right>>();
+const MAX_SHARED_RIGHT_SETS = 10_000;
+
+function keyRightsFor(keyRights: readonly string[], authority: Authority): ReadonlySet<Right> {
+  // JSON: no two lists of rights give the same text
+  const id = `${authority}|${JSON.stringify(keyRights)}`;
+  let rights = sharedKeyRights.get(id);
+  if (rights === undefined) {
+    if (sharedKeyRights.size >= MAX_SHARED_RIGHT_SETS) sharedKeyRights.clear();
+    rights = effectiveKeyRights(keyRights, authority);
+    sharedKeyRights.set(id, rights);
+  }
+  return rights;
+}
+
 /** A caller with a key: the key's rights, expanded now, within the owner's current rights. */
 export function apiKeyPrincipal(key: Pick<ApiKey, 'id' | 'rights'>, owner: User): Principal {
   return {
@@ -27,6 +48,6 @@ export function apiKeyPrincipal(key: Pick<ApiKey, 'id' | 'rights'>, owner: User)
     method: 'apiKey',
     apiKeyId: key.id,
     keyRights: key.rights,
-    rights: effectiveKeyRights(key.rights, owner.authority),
+    rights: keyRightsFor(key.rights, owner.authority),
   };
 }

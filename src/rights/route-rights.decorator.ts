@@ -1,4 +1,5 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Principal } from './principal.js';
 import type { Right } from './right.js';
@@ -24,12 +25,46 @@ export type RouteAccess =
 
 export const PRINCIPAL_REQUEST_KEY = 'principal';
 
+/**
+ * Sets a route's access rule where both readers find it: Nest metadata for the global guard, and
+ * the Fastify route's `config` for the authentication hook, which decides on credentials before
+ * Nest's pipeline starts (see `auth/authentication-hook.ts`). On a controller class, each of its
+ * methods without a rule of its own gets the class's rule in its route config (method decorators
+ * run before class decorators).
+ */
+function routeAccess(access: RouteAccess): ClassDecorator & MethodDecorator {
+  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    if (descriptor) {
+      SetMetadata(ROUTE_ACCESS, access)(target, key!, descriptor);
+      setRouteConfigAccess(descriptor.value as object, access);
+      return;
+    }
+    SetMetadata(ROUTE_ACCESS, access)(target as never);
+    const prototype = (target as { prototype: Record<string, unknown> }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
+      if (name !== 'constructor' && typeof method === 'function' && !Reflect.hasOwnMetadata(ROUTE_ACCESS, method)) {
+        setRouteConfigAccess(method, access);
+      }
+    }
+  }) as ClassDecorator & MethodDecorator;
+}
+
+function setRouteConfigAccess(method: object, access: RouteAccess): void {
+  const config = (Reflect.getOwnMetadata(FASTIFY_ROUTE_CONFIG_METADATA, method) as Record<string, unknown> | undefined) ?? {};
+  Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...config, [ROUTE_ACCESS]: access }, method);
+}
+
+/** A route's access rule, from its Fastify route config; undefined for routes keygate's decorators did not set. */
+export function routeConfigAccess(config: unknown): RouteAccess | undefined {
+  return (config as Record<string, RouteAccess | undefined> | undefined)?.[ROUTE_ACCESS];
+}
+
 // the 401 and 403 answers are added to the OpenAPI document for every secured operation (app.factory.ts)
-const protectedRoute = (access: RouteAccess) =>
-  applyDecorators(SetMetadata(ROUTE_ACCESS, access), ApiSecurity(API_KEY_SCHEME), ApiBearerAuth(JWT_SCHEME));
+const protectedRoute = (access: RouteAccess) => applyDecorators(routeAccess(access), ApiSecurity(API_KEY_SCHEME), ApiBearerAuth(JWT_SCHEME));
 
 /** Open to anyone, without credentials. */
-export const Public = () => SetMetadata(ROUTE_ACCESS, { kind: 'public' } satisfies RouteAccess);
+export const Public = () => routeAccess({ kind: 'public' });
 
 /** Needs an authenticated caller holding `right`; without `right`, authentication alone. */
 export const RequireRights = (right?: Right) => protectedRoute({ kind: 'rights', right });

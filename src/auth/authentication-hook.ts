@@ -1,0 +1,41 @@
+import { HttpException } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
+import { sendError } from '../common/http-exception.filter.js';
+import type { Principal } from '../rights/principal.js';
+import { PRINCIPAL_REQUEST_KEY, routeConfigAccess } from '../rights/route-rights.decorator.js';
+import type { Authenticator } from './authenticator.js';
+
+/**
+ * Decides who is calling a protected route before Nest's pipeline starts, in a Fastify hook: a
+ * refused credential is answered here (401, 429, 503) without an exception, so a flood of wrong
+ * keys costs no more than valid ones, and never reaches body parsing, the guard or the handler.
+ * An accepted caller is left on the request, where the global guard takes it to check the
+ * route's right. The guard remains the rule: a route the hook does not know (no access rule in
+ * its config) is decided there, closed unless it declares otherwise.
+ *
+ * `preParsing` runs after every `onRequest` hook (CORS, security headers), so refusals carry
+ * their headers, and before the body is read.
+ */
+export function installAuthenticationHook(fastify: FastifyInstance, authenticator: Authenticator): void {
+  // added to each protected route as it is registered, with its rule at hand: public routes carry
+  // no hook, and no request pays for looking its rule up (Fastify builds `routeOptions` per access)
+  fastify.addHook('onRoute', (route) => {
+    const access = routeConfigAccess(route.config);
+    if (access === undefined || access.kind === 'public') return;
+    const authenticate: preParsingHookHandler = (request, reply, _payload, done) => {
+      const decided = authenticator.decide(request.headers, request.ip);
+      if (!(decided instanceof Promise)) return settle(request, reply, decided, done);
+      decided.then(
+        (d) => settle(request, reply, d, done),
+        (error: unknown) => sendError(reply, error),
+      );
+    };
+    route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), authenticate];
+  });
+}
+
+function settle(request: FastifyRequest, reply: FastifyReply, decided: Principal | HttpException, done: () => void): void {
+  if (decided instanceof HttpException) return sendError(reply, decided);
+  (request as unknown as Record<string, unknown>)[PRINCIPAL_REQUEST_KEY] = decided;
+  done();
+}
