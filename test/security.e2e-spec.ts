@@ -171,6 +171,20 @@ describe('limits, headers and CORS', () => {
     expect(reply.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
+  it('refuses a wrong key before reading the body, with the same headers as any answer', async () => {
+    const headers = { 'X-Authorization': `ApiKey NNSXS.${'A'.repeat(39)}.${'B'.repeat(52)}`, 'Content-Type': 'application/json', Origin: 'https://console.example.test' };
+    const refused = await fetch(`${sut.url}/api/users/me/api-keys`, { method: 'POST', headers, body: '{"description": broken' });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid API key' });
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://console.example.test');
+    // with a valid credential the same body is read, and refused for what it is
+    const admin = await world.admin();
+    const { key } = await world.makeKey(admin);
+    const parsed = await fetch(`${sut.url}/api/users/me/api-keys`, { method: 'POST', headers: { ...headers, 'X-Authorization': `ApiKey ${key}` }, body: '{"description": broken' });
+    expect(parsed.status).toBe(400);
+  });
+
   it('answers CORS only for the configured origins', async () => {
     const preflight = (origin: string) =>
       fetch(`${sut.url}/api/rights`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-authorization' } });

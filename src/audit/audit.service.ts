@@ -25,22 +25,29 @@ export class AuditService {
 
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
-  /** Writes events; a failure to write is logged, never turned into a failure of the change it records. */
+  /**
+   * Writes events, in one statement however many (a wrong-key flood flushes thousands at once:
+   * rows passed as arrays, not built by the ORM row by row); a failure to write is logged, never
+   * turned into a failure of the change it records.
+   */
   async record(...records: AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const column = <T>(of: (r: AuditRecord) => T) => records.map(of);
     try {
-      await this.events.insert(
-        records.map((r) => ({
-          action: r.action,
-          actorUserId: r.actor?.userId ?? null,
-          actorApiKeyId: r.actor?.apiKeyId ?? null,
-          targetUserId: r.targetUserId ?? null,
-          tenantId: r.tenantId ?? null,
-          apiKeyId: r.apiKeyId ?? null,
-          clientIp: r.clientIp ?? null,
-          count: r.count ?? 1,
-          details: (r.details ?? {}) as Record<string, any>,
-        })),
+      await this.events.query(
+        `INSERT INTO audit_events (action, actor_user_id, actor_api_key_id, target_user_id, tenant_id, api_key_id, client_ip, count, details)
+         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::int[], $9::jsonb[])`,
+        [
+          column((r) => r.action),
+          column((r) => r.actor?.userId ?? null),
+          column((r) => r.actor?.apiKeyId ?? null),
+          column((r) => r.targetUserId ?? null),
+          column((r) => r.tenantId ?? null),
+          column((r) => r.apiKeyId ?? null),
+          column((r) => r.clientIp ?? null),
+          column((r) => r.count ?? 1),
+          column((r) => JSON.stringify(r.details ?? {})),
+        ],
       );
     } catch (error) {
       this.logger.error(`Could not write ${records.length} audit event(s): ${(error as Error).message}`);

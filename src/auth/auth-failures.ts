@@ -11,6 +11,8 @@ export interface KeyFailure {
   tenantId: string | null;
 }
 
+type Pending = AuditRecord & { count: number };
+
 const MAX_PENDING = 10_000;
 
 /**
@@ -23,7 +25,9 @@ const MAX_PENDING = 10_000;
 export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('AuthFailures');
   private readonly throttle: FailureThrottle;
-  private pending = new Map<string, AuditRecord & { count: number }>();
+  /** Failures not yet written, by key id, address and reason. */
+  private pending = new Map<string, Map<string, Map<string, Pending>>>();
+  private pendingCount = 0;
   private minute = { failures: 0, addresses: new Set<string>() };
   private timers: NodeJS.Timeout[] = [];
 
@@ -54,11 +58,13 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
     if (this.minute.addresses.size < 10_000) this.minute.addresses.add(clientIp);
     if (!audit) return;
     const { key } = audit;
-    const id = `${key?.apiKeyId ?? '-'}|${clientIp}|${reason}`;
-    const entry = this.pending.get(id);
+    // keyed by the strings as they come (each hashed once by V8), not by a string built per failure
+    const byAddress = this.pendingFor(key?.apiKeyId ?? '', clientIp);
+    const entry = byAddress?.get(reason);
     if (entry) entry.count++;
-    else if (this.pending.size < MAX_PENDING) {
-      this.pending.set(id, {
+    else if (byAddress && this.pendingCount < MAX_PENDING) {
+      this.pendingCount++;
+      byAddress.set(reason, {
         action: AuditAction.API_KEY_AUTH_FAILED,
         apiKeyId: key?.apiKeyId ?? null,
         targetUserId: key?.ownerId ?? null,
@@ -70,10 +76,26 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** The pending failures of a key ('' for none) from an address, by reason; undefined when too many are pending. */
+  private pendingFor(apiKeyId: string, clientIp: string): Map<string, Pending> | undefined {
+    let byIp = this.pending.get(apiKeyId);
+    if (!byIp) {
+      if (this.pendingCount >= MAX_PENDING) return undefined;
+      this.pending.set(apiKeyId, (byIp = new Map()));
+    }
+    let byReason = byIp.get(clientIp);
+    if (!byReason) {
+      if (this.pendingCount >= MAX_PENDING) return undefined;
+      byIp.set(clientIp, (byReason = new Map()));
+    }
+    return byReason;
+  }
+
   async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    if (this.pendingCount === 0) return;
+    const batch = [...this.pending.values()].flatMap((byIp) => [...byIp.values()].flatMap((byReason) => [...byReason.values()]));
     this.pending = new Map();
+    this.pendingCount = 0;
     await this.audit.record(...batch);
   }
 

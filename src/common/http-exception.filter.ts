@@ -10,6 +10,11 @@ interface ErrorBody {
   [extra: string]: unknown;
 }
 
+interface ErrorReply {
+  statusCode: number;
+  json: string;
+}
+
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -36,66 +41,70 @@ const PG_ERRORS: Record<string, [number, string]> = {
   '22008': [400, 'A date or time is out of range'],
 };
 
+/** Replies to exceptions thrown again and again (the authenticator's 401s), serialised once each. */
+const replies = new WeakMap<object, ErrorReply>();
+const logger = new Logger('HttpExceptionFilter');
+
 /**
  * Every error leaves as `{statusCode, error, message}` JSON. Client errors say what was wrong;
  * anything unexpected is logged here and answered with a plain 500, never a stack trace.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpExceptionFilter');
-  /** Bodies of exceptions thrown again and again (the authenticator's 401s), worked out once each. */
-  private readonly bodies = new WeakMap<object, ErrorBody>();
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.bodyOf(exception);
-    if (body.statusCode >= 500 && body.statusCode !== 503) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    }
-    if (reply.sent) return;
-    const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
-    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
+}
 
-  private bodyOf(exception: unknown): ErrorBody {
-    if (!(exception instanceof HttpException)) return this.toBody(exception);
-    let body = this.bodies.get(exception);
-    if (!body) {
-      body = this.toBody(exception);
-      this.bodies.set(exception, body);
-    }
-    return body;
+/** Answers with the JSON error for `exception`: the filter's way, and the authentication hook's. */
+export function sendError(reply: FastifyReply, exception: unknown): void {
+  const { statusCode, json } = errorReply(exception);
+  if (statusCode >= 500 && statusCode !== 503) {
+    logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   }
+  if (reply.sent) return;
+  const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+  void reply.status(statusCode).header('content-type', 'application/json; charset=utf-8').send(json);
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null) {
-        const { statusCode: _s, error, message, ...extra } = response as Record<string, unknown>;
-        return {
-          statusCode: status,
-          error: (typeof error === 'string' ? error : undefined) ?? REASONS[status] ?? 'Error',
-          message: (message as string | string[]) ?? exception.message,
-          ...extra,
-        };
-      }
-      return { statusCode: status, error: REASONS[status] ?? 'Error', message: String(response) };
-    }
-    if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
-      const known = PG_ERRORS[code];
-      if (known) return { statusCode: known[0], error: REASONS[known[0]]!, message: known[1] };
-    }
-    const status = (exception as { statusCode?: unknown })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Fastify's own errors: malformed JSON, wrong content type, body too large ...
-      return { statusCode: status, error: REASONS[status] ?? 'Bad Request', message: (exception as Error).message };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: REASONS[503]!, message: 'The database is unavailable; try again shortly' };
-    }
-    return { statusCode: 500, error: REASONS[500]!, message: 'Internal server error' };
+function errorReply(exception: unknown): ErrorReply {
+  let known = exception instanceof HttpException ? replies.get(exception) : undefined;
+  if (!known) {
+    const body = toBody(exception);
+    known = { statusCode: body.statusCode, json: JSON.stringify(body) };
+    if (exception instanceof HttpException) replies.set(exception, known);
   }
+  return known;
+}
+
+function toBody(exception: unknown): ErrorBody {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response !== null) {
+      const { statusCode: _s, error, message, ...extra } = response as Record<string, unknown>;
+      return {
+        statusCode: status,
+        error: (typeof error === 'string' ? error : undefined) ?? REASONS[status] ?? 'Error',
+        message: (message as string | string[]) ?? exception.message,
+        ...extra,
+      };
+    }
+    return { statusCode: status, error: REASONS[status] ?? 'Error', message: String(response) };
+  }
+  if (exception instanceof QueryFailedError) {
+    const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+    const known = PG_ERRORS[code];
+    if (known) return { statusCode: known[0], error: REASONS[known[0]]!, message: known[1] };
+  }
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own errors: malformed JSON, wrong content type, body too large ...
+    return { statusCode: status, error: REASONS[status] ?? 'Bad Request', message: (exception as Error).message };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: REASONS[503]!, message: 'The database is unavailable; try again shortly' };
+  }
+  return { statusCode: 500, error: REASONS[500]!, message: 'Internal server error' };
 }

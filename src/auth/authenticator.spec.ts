@@ -1,0 +1,49 @@
+import { HttpException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { describe, expect, it, vi } from 'vitest';
+import { generateApiKey } from '../api-keys/api-key-format.js';
+import { ApiKeyRejected, type ApiKeysService } from '../api-keys/api-keys.service.js';
+import type { LastUsedRecorder } from '../api-keys/last-used-recorder.js';
+import type { AppConfig } from '../config/app-config.js';
+import { ChangeFeed } from '../database/change-feed.js';
+import type { UsersService } from '../users/users.service.js';
+import { AuthCache } from './auth-cache.js';
+import type { AuthFailures } from './auth-failures.js';
+import { Authenticator } from './authenticator.js';
+import type { JwtStrategy } from './strategies/jwt.strategy.js';
+import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
+
+/** An authenticator whose key lookups end with `outcome` (the database's answer, or its failure). */
+function makeAuthenticator(outcome: () => Promise<never>) {
+  const apiKeys = { verify: vi.fn(outcome) } as unknown as ApiKeysService;
+  const feed = new ChangeFeed();
+  feed.live = true;
+  const cache = new AuthCache({ AUTH_CACHE_SIZE: 10, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed, {} as UsersService, apiKeys);
+  const failures = { blockedFor: vi.fn(() => 0), record: vi.fn() };
+  const sut = new Authenticator({} as JwtStrategy, new ApiKeyStrategy(apiKeys), apiKeys, {} as LastUsedRecorder, cache, failures as unknown as AuthFailures);
+  return { sut, failures };
+}
+
+const decide = (sut: Authenticator) => sut.decide({ 'x-authorization': `ApiKey ${generateApiKey().key}` }, '192.0.2.1');
+
+describe('Authenticator, when a key cannot be checked', () => {
+  it.each([
+    ['the database refuses connections', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    ['the database has too many clients', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+    ['a statement is cancelled', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
+    ['the lookup fails some other way', new TypeError('unexpected')],
+  ])('answers 503 when %s, without the database\'s words, and counts no failure', async (_name, error) => {
+    const { sut, failures } = makeAuthenticator(() => Promise.reject(error));
+    const decided = await decide(sut);
+    expect(decided).toBeInstanceOf(ServiceUnavailableException);
+    expect(JSON.stringify((decided as HttpException).getResponse())).not.toContain(error.message);
+    expect(failures.record).not.toHaveBeenCalled();
+  });
+
+  it('still answers 401, and counts the failure, when the database says the key is not there', async () => {
+    const { sut, failures } = makeAuthenticator(() => Promise.reject(new ApiKeyRejected('Invalid API key', null)));
+    const decided = await decide(sut);
+    expect(decided).toBeInstanceOf(UnauthorizedException);
+    expect((decided as HttpException).message).toBe('Invalid API key');
+    expect(failures.record).toHaveBeenCalledTimes(1);
+  });
+});
