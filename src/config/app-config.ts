@@ -77,7 +77,11 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   AUTH_CACHE_SIZE = 100000;
 
-  /** Longest a verified key, user or JWT is trusted from memory without a database read. */
+  /**
+   * Longest a verified key, user or JWT is trusted from memory before it is read from the database
+   * again (each entry between half this and all of it); while that read runs, in the background,
+   * the entry stays trusted for at most 5 s more (RENEWAL_GRACE_MS).
+   */
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   AUTH_CACHE_MAX_AGE_SECONDS = 60;
 
