@@ -3,18 +3,16 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { consoleRoot, serveConsole } from '../src/console/serve-console.js';
+import { CHROMIUM, hasChromium, launchChromium, within, type LaunchedBrowser } from './support/browser.js';
 import { World, type TestUser } from './support/client.js';
 import { createTestDatabase, testEnv, type TestApp } from './support/test-app.js';
 
-// Debian's chromium package, driven by playwright-core: no browser download
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Console browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,6 +69,7 @@ function expiredToken(userId: string, secret: string, typ: 'access' | 'refresh' 
 describe.skipIf(!hasChromium)('web console in a real browser', () => {
   let sut: TestApp;
   let world: World;
+  let launched: LaunchedBrowser | undefined;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -82,16 +81,14 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     await ensureConsoleBuilt();
     sut = await startConsoleApp();
     world = new World(sut);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    launched = await launchChromium();
+    browser = launched.browser;
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await sut?.close();
-  });
+    await launched?.close();
+    await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
+  }, 60_000);
 
   /** A person's fresh browser on /console. */
   async function openConsole(): Promise<Page> {

@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium, launchChromium, within, type LaunchedBrowser } from './support/browser.js';
 import { World, type TestUser } from './support/client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-// Debian's chromium package, driven by playwright-core: no browser download
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Swagger UI browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'swagger');
@@ -33,6 +31,7 @@ describe.skipIf(!hasChromium)('Swagger UI in a real browser', () => {
   let world: World;
   let user: TestUser;
   let apiKey: { id: string; key: string };
+  let launched: LaunchedBrowser | undefined;
   let browser: Browser;
   let context: BrowserContext | undefined;
   let page: Page;
@@ -42,20 +41,14 @@ describe.skipIf(!hasChromium)('Swagger UI in a real browser', () => {
     world = new World(sut);
     user = await world.makeTenantAdmin();
     apiKey = await world.makeKey(user, { description: 'Swagger UI' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      ],
-    });
+    launched = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
+    browser = launched.browser;
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
-    await browser?.close();
-    await sut?.close();
-  });
+    await launched?.close();
+    await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
+  }, 60_000);
   afterEach(async () => {
     await context?.close();
     context = undefined;
