@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { apiKeyRejection, INVALID_API_KEY, type KeyState } from './api-key-check.js';
+import { apiKeyRejection, digestWords, INVALID_API_KEY, type KeyState } from './api-key-check.js';
 import { generateApiKey, hashSecret } from './api-key-format.js';
 
 const SERVER_SECRET = 'server-secret-for-the-spec';
 function makeState(secret: string, overrides: Partial<KeyState> = {}): KeyState {
-  return { secretHash: hashSecret(SERVER_SECRET, secret), enabled: true, expiresAtMs: null, ownerEnabled: true, verifiedDigest: null, ...overrides };
+  return { secretHash: hashSecret(SERVER_SECRET, secret), enabled: true, expiresAtMs: null, ownerEnabled: true, digested: false, d0: 0, d1: 0, d2: 0, d3: 0, d4: 0, d5: 0, d6: 0, d7: 0, ...overrides };
 }
 
 describe('apiKeyRejection', () => {
@@ -26,10 +26,10 @@ describe('apiKeyRejection', () => {
   it('remembers a matched secret as a digest, and still refuses any other secret', () => {
     const sut = makeState(secret);
     expect(apiKeyRejection(SERVER_SECRET, other, sut)).toBe(INVALID_API_KEY);
-    expect(sut.verifiedDigest).toBeNull();
+    expect(digestWords(sut)).toBeNull();
     expect(apiKeyRejection(SERVER_SECRET, secret, sut)).toBeNull();
     // SHA-256 of the secret, as eight words: not the secret, nor its stored HMAC
-    expect(Array.from(sut.verifiedDigest!, (w) => (w >>> 0).toString(16).padStart(8, '0')).join('')).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(digestWords(sut)!.map((w) => (w >>> 0).toString(16).padStart(8, '0')).join('')).toBe(createHash('sha256').update(secret).digest('hex'));
     expect(apiKeyRejection(SERVER_SECRET, secret, sut)).toBeNull();
     expect(apiKeyRejection(SERVER_SECRET, other, sut)).toBe(INVALID_API_KEY);
   });

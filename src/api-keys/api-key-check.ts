@@ -1,5 +1,5 @@
 import { secretMatches } from './api-key-format.js';
-import { shortSha256, shortSha256Into } from './short-sha256.js';
+import { shortSha256Into } from './short-sha256.js';
 
 export const MALFORMED_API_KEY = 'Malformed API key: expected NNSXS.<39 base32>.<52 base32>';
 export const INVALID_API_KEY = 'Invalid API key';
@@ -11,12 +11,21 @@ export interface KeyState {
   expiresAtMs: number | null;
   ownerEnabled: boolean;
   /**
-   * SHA-256 of the secret (eight 32-bit words), set once a presented secret has matched
-   * `secretHash`; in memory only, never stored. Later checks of a remembered key then cost one
-   * SHA-256 of the presented secret in plain JavaScript (short-sha256.ts) instead of an HMAC, and
-   * allocate nothing. Null until then: every state has the same shape.
+   * Whether `d0`…`d7` hold SHA-256 of the secret, as eight 32-bit words: set once a presented
+   * secret has matched `secretHash`; in memory only, never stored. Later checks of a remembered
+   * key then cost one SHA-256 of the presented secret in plain JavaScript (short-sha256.ts)
+   * instead of an HMAC, and allocate nothing. The words sit on the state itself rather than in a
+   * typed array: a check then reads one object, not three (measured in the README).
    */
-  verifiedDigest: Int32Array | null;
+  digested: boolean;
+  d0: number;
+  d1: number;
+  d2: number;
+  d3: number;
+  d4: number;
+  d5: number;
+  d6: number;
+  d7: number;
 }
 
 /**
@@ -31,6 +40,8 @@ export function apiKeyRejection(serverSecret: string, secret: string, state: Key
   return null;
 }
 
+const NO_DIGEST = { d0: 0, d1: 0, d2: 0, d3: 0, d4: 0, d5: 0, d6: 0, d7: 0 };
+
 /** The presented secret's digest, reused: the server runs one check at a time. */
 const presented = new Int32Array(8);
 
@@ -40,27 +51,55 @@ const presented = new Int32Array(8);
  * brings anyone nearer a 256-bit secret. The HMAC against the stored hash stays constant time.
  */
 function presentedSecretMatches(serverSecret: string, secret: string, state: KeyState): boolean {
-  const digest = state.verifiedDigest;
-  if (digest !== null) {
+  if (state.digested) {
     return (
       shortSha256Into(secret, presented) &&
-      presented[0] === digest[0] &&
-      presented[1] === digest[1] &&
-      presented[2] === digest[2] &&
-      presented[3] === digest[3] &&
-      presented[4] === digest[4] &&
-      presented[5] === digest[5] &&
-      presented[6] === digest[6] &&
-      presented[7] === digest[7]
+      presented[0] === state.d0 &&
+      presented[1] === state.d1 &&
+      presented[2] === state.d2 &&
+      presented[3] === state.d3 &&
+      presented[4] === state.d4 &&
+      presented[5] === state.d5 &&
+      presented[6] === state.d6 &&
+      presented[7] === state.d7
     );
   }
   if (!secretMatches(serverSecret, secret, state.secretHash)) return false;
   // a secret of the key format always has one; were there none, every check would take the HMAC
-  state.verifiedDigest = shortSha256(secret);
+  if (shortSha256Into(secret, presented)) setDigest(state, presented);
   return true;
+}
+
+function setDigest(state: KeyState, words: ArrayLike<number>): void {
+  state.d0 = words[0]!;
+  state.d1 = words[1]!;
+  state.d2 = words[2]!;
+  state.d3 = words[3]!;
+  state.d4 = words[4]!;
+  state.d5 = words[5]!;
+  state.d6 = words[6]!;
+  state.d7 = words[7]!;
+  state.digested = true;
+}
+
+/** Gives `to` the digest `from` verified: what a secret hashes to does not change with the key's state. */
+export function copyDigest(from: KeyState, to: KeyState): void {
+  if (from.digested) setDigest(to, digestWords(from)!);
+}
+
+/** The verified digest's eight words, or null before a secret matched. */
+export function digestWords(state: KeyState): number[] | null {
+  return state.digested ? [state.d0, state.d1, state.d2, state.d3, state.d4, state.d5, state.d6, state.d7] : null;
 }
 
 /** The state of a key and its owner, as read from the database. */
 export function keyState(key: { secretHash: Buffer; enabled: boolean; expiresAt: Date | null }, owner: { enabled: boolean }): KeyState {
-  return { secretHash: key.secretHash, enabled: key.enabled, expiresAtMs: key.expiresAt?.getTime() ?? null, ownerEnabled: owner.enabled, verifiedDigest: null };
+  return {
+    secretHash: key.secretHash,
+    enabled: key.enabled,
+    expiresAtMs: key.expiresAt?.getTime() ?? null,
+    ownerEnabled: owner.enabled,
+    digested: false,
+    ...NO_DIGEST,
+  };
 }

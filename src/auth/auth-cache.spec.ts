@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keyState } from '../api-keys/api-key-check.js';
+import { digestWords, keyState, type KeyState } from '../api-keys/api-key-check.js';
 import type { ApiKey } from '../api-keys/api-key.entity.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ChangeFeed } from '../database/change-feed.js';
@@ -9,7 +9,13 @@ import type { UsersService } from '../users/users.service.js';
 import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuthCache, RENEWAL_BATCH_MS, RENEWAL_GRACE_MS } from './auth-cache.js';
 
-const DIGEST = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+const DIGEST = [1, 2, 3, 4, 5, 6, 7, -8];
+
+/** A state whose secret has already matched once, with these digest words. */
+function withDigest(state: KeyState, words: number[]): KeyState {
+  const [d0, d1, d2, d3, d4, d5, d6, d7] = words as [number, number, number, number, number, number, number, number];
+  return { ...state, digested: true, d0, d1, d2, d3, d4, d5, d6, d7 };
+}
 function makeUser(id = 'u1'): User {
   return { id, authority: Authority.TENANT_ADMIN, tenantId: 't1', customerId: null, enabled: true } as User;
 }
@@ -240,14 +246,14 @@ describe('AuthCache', () => {
     vi.useFakeTimers();
     const { sut } = makeCache();
     const user = makeUser();
-    const first = sut.rememberKey(sut.epoch, makeKey(), user, { ...keyState(makeKey(), user), verifiedDigest: DIGEST })!;
+    const first = sut.rememberKey(sut.epoch, makeKey(), user, withDigest(keyState(makeKey(), user), DIGEST))!;
     // past the longest age (the full limit) and its grace, whatever the jitter drew
     vi.advanceTimersByTime(60_000 + RENEWAL_GRACE_MS);
     expect(sut.key('K1')).toBeUndefined();
     const again = sut.rememberKey(sut.epoch, makeKey(), user, keyState(makeKey(), user))!;
     expect(again).not.toBe(first);
-    expect(again.verifiedDigest).toBe(DIGEST);
+    expect(digestWords(again)).toEqual(DIGEST);
     const otherHash = { ...makeKey(), secretHash: Buffer.alloc(32, 1) } as ApiKey;
-    expect(sut.rememberKey(sut.epoch, otherHash, user, keyState(otherHash, user))!.verifiedDigest).toBeNull();
+    expect(sut.rememberKey(sut.epoch, otherHash, user, keyState(otherHash, user))!.digested).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { KeyState } from '../api-keys/api-key-check.js';
+import { copyDigest, type KeyState } from '../api-keys/api-key-check.js';
 import type { ApiKey } from '../api-keys/api-key.entity.js';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeFeed, type Change } from '../database/change-feed.js';
@@ -41,7 +41,15 @@ export class CachedKey implements KeyState {
   readonly enabled: boolean;
   readonly expiresAtMs: number | null;
   readonly ownerEnabled: boolean;
-  verifiedDigest: Int32Array | null;
+  digested: boolean;
+  d0: number;
+  d1: number;
+  d2: number;
+  d3: number;
+  d4: number;
+  d5: number;
+  d6: number;
+  d7: number;
   /** When this instance last passed a use of the key on to the LastUsedRecorder (ms). */
   usedRecordedAtMs = 0;
   /** A read of the key, to renew the entry once it aged out, is under way. */
@@ -60,7 +68,15 @@ export class CachedKey implements KeyState {
     this.enabled = state.enabled;
     this.expiresAtMs = state.expiresAtMs;
     this.ownerEnabled = state.ownerEnabled;
-    this.verifiedDigest = state.verifiedDigest;
+    this.digested = state.digested;
+    this.d0 = state.d0;
+    this.d1 = state.d1;
+    this.d2 = state.d2;
+    this.d3 = state.d3;
+    this.d4 = state.d4;
+    this.d5 = state.d5;
+    this.d6 = state.d6;
+    this.d7 = state.d7;
   }
 }
 
@@ -223,9 +239,7 @@ export class AuthCache implements OnModuleDestroy {
     // what a secret hashes to does not change with the key's state: a key read again after aging
     // out keeps its verified digest, so a wrong secret then still costs a hash, not an HMAC
     const previous = this.keys.peek(key.id);
-    if (entry.verifiedDigest === null && previous?.verifiedDigest && previous.secretHash.equals(entry.secretHash)) {
-      entry.verifiedDigest = previous.verifiedDigest;
-    }
+    if (!entry.digested && previous?.digested && previous.secretHash.equals(entry.secretHash)) copyDigest(previous, entry);
     this.keys.set(key.id, entry);
     return entry;
   }
