@@ -41,15 +41,16 @@ export class CachedKey implements KeyState {
   readonly enabled: boolean;
   readonly expiresAtMs: number | null;
   readonly ownerEnabled: boolean;
-  digested: boolean;
-  d0: number;
-  d1: number;
-  d2: number;
-  d3: number;
-  d4: number;
-  d5: number;
-  d6: number;
-  d7: number;
+  // the verified digest (see KeyState), set from the state in the constructor
+  digested = false;
+  d0 = 0;
+  d1 = 0;
+  d2 = 0;
+  d3 = 0;
+  d4 = 0;
+  d5 = 0;
+  d6 = 0;
+  d7 = 0;
   /** When this instance last passed a use of the key on to the LastUsedRecorder (ms). */
   usedRecordedAtMs = 0;
   /** A read of the key, to renew the entry once it aged out, is under way. */
@@ -68,15 +69,7 @@ export class CachedKey implements KeyState {
     this.enabled = state.enabled;
     this.expiresAtMs = state.expiresAtMs;
     this.ownerEnabled = state.ownerEnabled;
-    this.digested = state.digested;
-    this.d0 = state.d0;
-    this.d1 = state.d1;
-    this.d2 = state.d2;
-    this.d3 = state.d3;
-    this.d4 = state.d4;
-    this.d5 = state.d5;
-    this.d6 = state.d6;
-    this.d7 = state.d7;
+    copyDigest(state, this);
   }
 }
 
