@@ -70,7 +70,7 @@ function presentedSecretMatches(serverSecret: string, secret: string, state: Key
   return true;
 }
 
-function setDigest(state: KeyState, words: ArrayLike<number>): void {
+function setDigest(state: KeyState, words: Int32Array): void {
   state.d0 = words[0]!;
   state.d1 = words[1]!;
   state.d2 = words[2]!;
@@ -84,7 +84,16 @@ function setDigest(state: KeyState, words: ArrayLike<number>): void {
 
 /** Gives `to` the digest `from` verified: what a secret hashes to does not change with the key's state. */
 export function copyDigest(from: KeyState, to: KeyState): void {
-  if (from.digested) setDigest(to, digestWords(from)!);
+  if (!from.digested) return;
+  to.d0 = from.d0;
+  to.d1 = from.d1;
+  to.d2 = from.d2;
+  to.d3 = from.d3;
+  to.d4 = from.d4;
+  to.d5 = from.d5;
+  to.d6 = from.d6;
+  to.d7 = from.d7;
+  to.digested = true;
 }
 
 /** The verified digest's eight words, or null before a secret matched. */
