@@ -86,8 +86,11 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
   afterAll(async () => {
-    await launched?.close();
-    await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
+    try {
+      await launched?.close();
+    } finally {
+      await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
+    }
   }, 60_000);
 
   /** A person's fresh browser on /console. */

@@ -46,8 +46,11 @@ describe.skipIf(!hasChromium)('Swagger UI in a real browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
-    await launched?.close();
-    await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
+    try {
+      await launched?.close();
+    } finally {
+      await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
+    }
   }, 60_000);
   afterEach(async () => {
     await context?.close();

@@ -25,14 +25,22 @@ export interface LaunchedBrowser {
  */
 export async function launchChromium(extraArgs: string[] = []): Promise<LaunchedBrowser> {
   const server = await chromium.launchServer({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
-  const browser = await chromium.connect(server.wsEndpoint());
+  let browser: Browser;
+  try {
+    browser = await chromium.connect(server.wsEndpoint());
+  } catch (error) {
+    await server.kill();
+    throw error;
+  }
   return {
     browser,
     close: async () => {
-      const closed = await Promise.race([server.close().then(() => true), sleep(CLOSE_MS, false, { ref: false })]);
+      const waited = new AbortController();
+      const closed = await Promise.race([server.close().then(() => true), sleep(CLOSE_MS, false, { signal: waited.signal }).catch(() => false)]);
+      waited.abort();
       if (!closed) {
         console.warn(`Chromium did not shut down within ${CLOSE_MS} ms: killed`);
-        await server.kill();
+        await within(5_000, 'Killing Chromium', server.kill());
       }
     },
   };
