@@ -4,7 +4,7 @@
  * it costs arithmetic on the CPU's registers and nothing else; through `node:crypto` the same
  * digest also costs a call into OpenSSL, its allocations and reference counting, which measured
  * ~0.25 µs alone but 1–5 µs a request inside the server (its code and data no longer in the CPU's
- * caches when the next request comes). Anything longer or not ASCII is not hashed here (null).
+ * caches when the next request comes). Anything longer or not ASCII is not hashed here (false).
  * The tests compare it with `node:crypto` on standard and random inputs.
  */
 const K = Int32Array.from([
@@ -72,10 +72,4 @@ export function shortSha256Into(text: string, out: Int32Array): boolean {
   out[6] = (INITIAL[6]! + g) | 0;
   out[7] = (INITIAL[7]! + h) | 0;
   return true;
-}
-
-/** SHA-256(text) as eight words, or null when `text` is too long or not ASCII. */
-export function shortSha256(text: string): Int32Array | null {
-  const out = new Int32Array(8);
-  return shortSha256Into(text, out) ? out : null;
 }
