@@ -12,6 +12,6 @@ try {
   // no .env file: the environment alone
 }
 const config = loadConfig(process.env);
-const embedded = config.embedded ? await EmbeddedDatabase.open(config.DATA_DIR) : undefined;
+const embedded = config.embedded ? await EmbeddedDatabase.openDataDir(config.DATA_DIR) : undefined;
 
 export default new DataSource(dataSourceOptions(config, embedded));

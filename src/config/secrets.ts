@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './app-config.js';
+import { secureDataDir } from './data-dir.js';
 
 export interface ServerSecrets {
   jwtSecret: string;
@@ -30,7 +31,7 @@ export function resolveSecrets(config: AppConfig): ServerSecrets {
     apiKeyHashSecret: config.API_KEY_HASH_SECRET ?? stored.apiKeyHashSecret ?? randomBytes(32).toString('base64url'),
   };
   if (secrets.jwtSecret !== stored.jwtSecret || secrets.apiKeyHashSecret !== stored.apiKeyHashSecret) {
-    mkdirSync(config.DATA_DIR, { recursive: true });
+    secureDataDir(config.DATA_DIR);
     writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });
     chmodSync(path, 0o600);
   }

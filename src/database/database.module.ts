@@ -1,7 +1,5 @@
 import { Global, Logger, Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeFeed } from './change-feed.js';
@@ -21,9 +19,7 @@ class EmbeddedDatabaseHolder implements OnApplicationShutdown {
   async open(): Promise<EmbeddedDatabase | undefined> {
     if (!this.config.embedded) return undefined;
     if (!this.database) {
-      const dir = join(this.config.DATA_DIR, 'pgdata');
-      mkdirSync(dir, { recursive: true });
-      this.database = await EmbeddedDatabase.open(dir);
+      this.database = await EmbeddedDatabase.openDataDir(this.config.DATA_DIR);
     }
     return this.database;
   }

@@ -1,7 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { PGlite, types } from '@electric-sql/pglite';
+import { embeddedDatabaseDir, secureDataDir } from '../config/data-dir.js';
 
 type Callback = (err: Error | null, result?: unknown) => void;
+
+/**
+ * Where PGlite's results differ from `pg`'s (checked for every column type keygate stores, and
+ * count(*), in test/column-shapes.e2e-spec.ts): `bytea` is a Buffer, not a Uint8Array, and
+ * `int8` a string, not a BigInt (which JSON cannot even serialise). Arrays of them follow.
+ */
+export const PG_COMPATIBLE_PARSERS = {
+  [types.BYTEA]: (text: string) => Buffer.from(text.slice(2), 'hex'),
+  [types.INT8]: (text: string) => text,
+};
 
 /** The part of a `pg` query result that TypeORM's postgres driver reads. */
 interface PgLikeResult {
@@ -23,8 +34,19 @@ export class EmbeddedDatabase {
 
   private constructor(readonly db: PGlite) {}
 
+  /** The database in DATA_DIR, as the server and the TypeORM CLI both open it; DATA_DIR made private first. */
+  static async openDataDir(dataDir: string): Promise<EmbeddedDatabase> {
+    secureDataDir(dataDir);
+    const database = await EmbeddedDatabase.open(embeddedDatabaseDir(dataDir));
+    // and what PGlite wrote while opening
+    secureDataDir(dataDir);
+    return database;
+  }
+
   static async open(dataDir: string | undefined): Promise<EmbeddedDatabase> {
     const db = await PGlite.create(dataDir, {
+      // the rest of the code sees what `pg` returns, whichever database answers
+      parsers: PG_COMPATIBLE_PARSERS,
       // TypeORM may send booleans as 1/0 or "true"/"false"
       serializers: {
         [types.BOOL]: (value: unknown) =>

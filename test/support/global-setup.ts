@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { migrate } from '../../src/database/database.module.js';
 import { EmbeddedDatabase } from '../../src/database/embedded-pool.js';
+import { embeddedDatabaseDir } from '../../src/config/data-dir.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,12 +19,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'keygate-template-'));
   if (!process.env.DATABASE_URL) {
-    const embedded = await EmbeddedDatabase.open(join(dir, 'pgdata'));
+    const embedded = await EmbeddedDatabase.openDataDir(dir);
     const dataSource = await new DataSource(dataSourceOptions(loadConfig({}), embedded)).initialize();
     await migrate(dataSource);
     await dataSource.destroy();
     await embedded.close();
   }
-  project.provide('pgTemplate', join(dir, 'pgdata'));
+  project.provide('pgTemplate', embeddedDatabaseDir(dir));
   return () => rmSync(dir, { recursive: true, force: true });
 }

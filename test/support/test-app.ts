@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { embeddedDatabaseDir } from '../../src/config/data-dir.js';
 
 export const ADMIN_EMAIL = 'admin@keygate.test';
 export const ADMIN_PASSWORD = 'admin-password-1';
@@ -49,7 +50,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'keygate-test-'));
-  cpSync(inject('pgTemplate'), join(dataDir, 'pgdata'), { recursive: true });
+  cpSync(inject('pgTemplate'), embeddedDatabaseDir(dataDir), { recursive: true });
   return { env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
