@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigValidationError, loadConfig } from './config/app-config.js';
 
@@ -7,6 +8,12 @@ try {
 } catch {
   // no .env: the environment alone
 }
+
+// the last line of defence: background work contains its own errors (common/background.ts), so one
+// reaching here is a bug to read in the log, not a reason to stop serving every other request
+process.on('unhandledRejection', (reason) => {
+  new Logger('Process').error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`, reason instanceof Error ? reason.stack : undefined);
+});
 
 try {
   const config = loadConfig(process.env);

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { runContained } from '../common/background.js';
 import { AppConfig } from '../config/app-config.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
@@ -18,7 +19,7 @@ export class LastUsedRecorder implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), this.config.LAST_USED_FLUSH_SECONDS * 1000);
+    this.timer = setInterval(() => runContained(this.logger, 'Writing last-used times', () => this.flush()), this.config.LAST_USED_FLUSH_SECONDS * 1000);
     this.timer.unref();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { copyDigest, type KeyState } from '../api-keys/api-key-check.js';
 import type { ApiKey } from '../api-keys/api-key.entity.js';
 import { AppConfig } from '../config/app-config.js';
@@ -6,7 +6,9 @@ import { ChangeFeed, type Change } from '../database/change-feed.js';
 import type { Principal } from '../rights/principal.js';
 import type { User } from '../users/user.entity.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { runContained } from '../common/background.js';
 import { BatchReader } from '../common/batch-reader.js';
+import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { UsersService } from '../users/users.service.js';
 import { LruMap, type LruValue } from './lru-map.js';
 import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
@@ -102,6 +104,7 @@ interface Renewable {
  */
 @Injectable()
 export class AuthCache implements OnModuleDestroy {
+  private readonly logger = new Logger('AuthCache');
   private epochCounter = 0;
   private readonly users: LruMap<string, CachedUser>;
   private readonly keys: LruMap<string, CachedKey>;
@@ -165,21 +168,40 @@ export class AuthCache implements OnModuleDestroy {
     return true;
   }
 
-  private readonly renewKey = (entry: CachedKey): void => this.renew(entry, this.keyRenewals, (found) => this.settleKey(entry, found));
-  private readonly renewUser = (owner: CachedUser): void => this.renew(owner, this.userRenewals, (found) => this.settleUser(owner, found));
+  private readonly renewKey = (entry: CachedKey): void =>
+    this.renew('key', entry, this.keyRenewals, (found) => this.settleKey(entry, found), () => this.dropKey(entry));
+  private readonly renewUser = (owner: CachedUser): void =>
+    this.renew('user', owner, this.userRenewals, (found) => this.settleUser(owner, found), () => this.forgetUser(owner));
 
-  /** Reads an aged-out entry's source again, once at a time; with the database away the entry simply ends with its grace. */
-  private renew<E extends Renewable, R extends { id: string }>(entry: E, reader: BatchReader<R>, settle: (found: R | undefined) => void): void {
+  /**
+   * Reads an aged-out entry's source again, once at a time; with the database away the entry simply
+   * ends with its grace. A renewal that fails for any other reason is a bug: it is logged with its
+   * stack and the entry is dropped, so the credential is read again in full on its next use.
+   */
+  private renew<E extends Renewable, R extends { id: string }>(
+    kind: string,
+    entry: E,
+    reader: BatchReader<R>,
+    settle: (found: R | undefined) => void,
+    drop: () => void,
+  ): void {
     entry.refreshing = true;
     reader.load(entry.id).then(
-      (found) => {
+      (found) =>
+        runContained(this.logger, `Renewing a cached ${kind}`, () => {
+          entry.refreshing = false;
+          settle(found);
+          this.logger.debug(`Read cached ${kind} ${entry.id} again after it aged out`);
+        }, drop),
+      (error: unknown) => {
         entry.refreshing = false;
-        settle(found);
-      },
-      () => {
-        entry.refreshing = false;
+        if (!isDatabaseUnavailable(error)) runContained(this.logger, `Reading a cached ${kind} again`, () => { throw error; }, drop);
       },
     );
+  }
+
+  private dropKey(entry: CachedKey): void {
+    if (this.keys.peek(entry.id) === entry) this.keys.delete(entry.id);
   }
 
   /**
@@ -189,9 +211,9 @@ export class AuthCache implements OnModuleDestroy {
    * as a notification like any other. Nor is anything renewed while changes cannot be heard.
    */
   private settleKey(entry: CachedKey, found: ApiKey | undefined): void {
-    const inUse = this.keys.peek(entry.id) === entry;
-    if (inUse && found && this.changes.live && sameKey(entry, found)) entry.freshUntil = this.freshUntil();
-    else if (inUse) this.keys.delete(entry.id);
+    if (this.keys.peek(entry.id) !== entry) return;
+    if (found && this.changes.live && sameKey(entry, found)) entry.freshUntil = this.freshUntil();
+    else this.keys.delete(entry.id);
   }
 
   /** A user read again, the same way: unchanged, its entry (and every key and token on it) vouches again. */

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
+import { runContained } from '../common/background.js';
 import { FailureThrottle } from '../common/failure-throttle.js';
 
 /** The key a failed attempt named, when it named one that exists. */
@@ -40,8 +41,8 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.timers = [
-      setInterval(() => void this.flush(), this.config.AUDIT_FLUSH_SECONDS * 1000),
-      setInterval(() => this.summarise(), 60_000),
+      setInterval(() => runContained(this.logger, 'Writing authentication failures to the audit trail', () => this.flush()), this.config.AUDIT_FLUSH_SECONDS * 1000),
+      setInterval(() => runContained(this.logger, 'Summarising authentication failures', () => this.summarise()), 60_000),
     ];
     this.timers.forEach((t) => t.unref());
   }

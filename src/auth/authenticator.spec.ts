@@ -30,12 +30,18 @@ describe('Authenticator, when a key cannot be checked', () => {
     ['the database refuses connections', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
     ['the database has too many clients', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
     ['a statement is cancelled', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
-    ['the lookup fails some other way', new TypeError('unexpected')],
   ])('answers 503 when %s, without the database\'s words, and counts no failure', async (_name, error) => {
     const { sut, failures } = makeAuthenticator(() => Promise.reject(error));
     const decided = await decide(sut);
     expect(decided).toBeInstanceOf(ServiceUnavailableException);
     expect(JSON.stringify((decided as HttpException).getResponse())).not.toContain(error.message);
+    expect(failures.record).not.toHaveBeenCalled();
+  });
+
+  it('passes any other failure on as the bug it is (logged with its stack, answered 500), counting no failure', async () => {
+    const bug = new TypeError('key.secretHash.equals is not a function');
+    const { sut, failures } = makeAuthenticator(() => Promise.reject(bug));
+    await expect(decide(sut)).rejects.toBe(bug);
     expect(failures.record).not.toHaveBeenCalled();
   });
 

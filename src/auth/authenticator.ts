@@ -145,7 +145,7 @@ export class Authenticator {
     const epoch = this.cache.epoch;
     const outcome = await runStrategy<VerifiedJwt>(this.jwtStrategy, { headers: { authorization: `Bearer ${token}` } });
     if (!outcome.ok) {
-      if (couldNotCheck(outcome.error)) throw new ServiceUnavailableException(DATABASE_AWAY);
+      throwUnlessRefusal(outcome.error);
       return { reason: outcome.reason };
     }
     this.cache.rememberJwt(epoch, token, outcome.user.expiresAtMs, outcome.user.user);
@@ -161,7 +161,7 @@ export class Authenticator {
       this.lastUsed.record(key.id, Date.now());
       return { principal: entry?.principal ?? apiKeyPrincipal(key, owner) };
     }
-    if (couldNotCheck(outcome.error)) throw new ServiceUnavailableException(DATABASE_AWAY);
+    throwUnlessRefusal(outcome.error);
     if (!(outcome.error instanceof ApiKeyRejected)) return { reason: outcome.reason, apiKey: true };
     const { record } = outcome.error;
     if (record === null) this.cache.rememberUnknownKey(epoch, parseApiKey(presented)!.id);
@@ -172,13 +172,14 @@ export class Authenticator {
 }
 
 /**
- * Whether a strategy failed for want of a database answer rather than deciding against the
- * credential: the database away, or any error that is not a refusal (too many connections, a
- * cancelled statement...). Such a credential gets 503, is not counted against its client, and its
- * reason (the database's own words) is not sent to it.
+ * A strategy's error that is not a refusal: the database away (too many connections, a cancelled
+ * statement...) is a 503, not counted against the client and without the database's own words;
+ * anything else is a bug, thrown on to be logged with its stack and answered 500.
  */
-function couldNotCheck(error: unknown): boolean {
-  return error !== undefined && (isDatabaseUnavailable(error) || !(error instanceof HttpException));
+function throwUnlessRefusal(error: unknown): void {
+  if (error === undefined || error instanceof HttpException) return;
+  if (isDatabaseUnavailable(error)) throw new ServiceUnavailableException(DATABASE_AWAY);
+  throw error;
 }
 
 function principalOrThrow(decided: Principal | HttpException): Principal {

@@ -18,7 +18,7 @@ export function runStrategy<T>(strategy: Strategy, request: object): Promise<Str
     try {
       call.authenticate(request as never, { session: false });
     } catch (error) {
-      resolve({ ok: false, reason: reasonOf(error) });
+      resolve({ ok: false, reason: reasonOf(error), error });
     }
   });
 }

@@ -1,3 +1,8 @@
+import { Logger } from '@nestjs/common';
+import { runContained } from './background.js';
+
+const logger = new Logger('BatchReader');
+
 interface Waiting<V> {
   resolve: (value: V | undefined) => void;
   reject: (error: unknown) => void;
@@ -59,8 +64,9 @@ export class BatchReader<V extends { id: string }> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= MAX_READS_IN_FLIGHT) return;
     this.scheduled = true;
-    if (this.delayMs > 0) setTimeout(() => this.flush(), this.delayMs).unref();
-    else setImmediate(() => this.flush());
+    const flush = (): void => runContained(logger, 'Reading a batch', () => this.flush());
+    if (this.delayMs > 0) setTimeout(flush, this.delayMs).unref();
+    else setImmediate(flush);
   }
 
   private flush(): void {

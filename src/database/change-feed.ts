@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { runContained } from '../common/background.js';
 
 /** A row whose change may revoke credentials: a user (disabled, deleted) or an API key. */
 export type Change = { kind: 'user' | 'apiKey'; id: string } | { kind: 'reset' };
@@ -12,6 +13,7 @@ export type ChangeListener = (change: Change) => void;
  */
 @Injectable()
 export class ChangeFeed {
+  private readonly logger = new Logger('ChangeFeed');
   private readonly listeners = new Set<ChangeListener>();
 
   /**
@@ -25,7 +27,10 @@ export class ChangeFeed {
     return () => this.listeners.delete(listener);
   }
 
+  /** A listener that fails on a change is told to forget everything instead: what it holds fails closed. */
   publish(change: Change): void {
-    for (const listener of this.listeners) listener(change);
+    for (const listener of this.listeners) {
+      runContained(this.logger, `Applying a ${change.kind} change`, () => listener(change), () => listener({ kind: 'reset' }));
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { runContained } from '../common/background.js';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeFeed, type Change } from './change-feed.js';
 import type { EmbeddedDatabase } from './embedded-pool.js';
@@ -81,7 +82,7 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
     this.changes.live = true;
     clearInterval(this.probe);
     this.probe = setInterval(() => {
-      client.query('SELECT 1').catch((error: Error) => this.lost(client, error));
+      runContained(this.logger, 'Probing the notification connection', () => client.query('SELECT 1').catch((error: Error) => this.lost(client, error)));
     }, PROBE_MS);
     this.probe.unref();
   }
@@ -97,7 +98,7 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
     void client.end().catch(() => undefined);
     const delay = RECONNECT_MS[Math.min(this.attempt++, RECONNECT_MS.length - 1)]!;
     if (this.attempt === 1) this.logger.warn(`Change notifications lost (${error?.message ?? 'connection ended'}); caches off until they are back`);
-    setTimeout(() => void this.listen(), delay).unref();
+    setTimeout(() => runContained(this.logger, 'Listening for changes', () => this.listen()), delay).unref();
   }
 
   private relay(payload: string | undefined): void {
