@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedDatabase } from './embedded-pool.js';
+import { EmbeddedDatabase } from '../../src/database/embedded-pool.js';
 
 describe('EmbeddedDatabase answers in the shapes pg does', () => {
   let sut: EmbeddedDatabase;
