@@ -12,8 +12,8 @@ import { Right } from '../rights/right.js';
 import { expandRights, missingRights } from '../rights/rights.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
-import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, type KeyState } from './api-key-check.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
+import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
@@ -178,7 +178,7 @@ export class ApiKeysService {
     if (!found) throw new ApiKeyRejected(INVALID_API_KEY, null);
     const { key, owner } = found;
     const record = { key, owner, state: keyState(key, owner) };
-    const rejection = apiKeyRejection(this.secrets.apiKeyHashSecret, parsed.secret, record.state);
+    const rejection = apiKeyRejection(secretMatches(this.secrets.apiKeyHashSecret, parsed.secret, key.secretHash), record.state);
     if (rejection) throw new ApiKeyRejected(rejection, record);
     return record;
   }
@@ -198,9 +198,9 @@ export class ApiKeysService {
     return this.keys.findManyForVerification(ids);
   }
 
-  /** `verify`'s decision for a key already in hand (a cached one): why it fails, or null. */
-  rejection(secret: string, state: KeyState, now: number): string | null {
-    return apiKeyRejection(this.secrets.apiKeyHashSecret, secret, state, now);
+  /** `verify`'s decision for a key remembered in memory: why it fails, or null. */
+  rejection(secret: string, state: RememberedKeyState, now: number): string | null {
+    return apiKeyRejection(rememberedSecretMatches(this.secrets.apiKeyHashSecret, secret, state), state, now);
   }
 
   /** Nobody grants what they lack: a key caller only within its own rights, `RIGHT_USER_ALL` only if its key has it. */

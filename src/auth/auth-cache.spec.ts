@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { digestWords, keyState, type KeyState } from '../api-keys/api-key-check.js';
+import { keyState } from '../api-keys/api-key-check.js';
 import type { ApiKey } from '../api-keys/api-key.entity.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ChangeFeed } from '../database/change-feed.js';
@@ -9,13 +9,7 @@ import type { UsersService } from '../users/users.service.js';
 import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuthCache, RENEWAL_BATCH_MS, RENEWAL_GRACE_MS } from './auth-cache.js';
 
-const DIGEST = [1, 2, 3, 4, 5, 6, 7, -8];
-
-/** A state whose secret has already matched once, with these digest words. */
-function withDigest(state: KeyState, words: number[]): KeyState {
-  const [d0, d1, d2, d3, d4, d5, d6, d7] = words as [number, number, number, number, number, number, number, number];
-  return { ...state, digested: true, d0, d1, d2, d3, d4, d5, d6, d7 };
-}
+const DIGEST = Buffer.alloc(32, 7);
 function makeUser(id = 'u1'): User {
   return { id, authority: Authority.TENANT_ADMIN, tenantId: 't1', customerId: null, enabled: true } as User;
 }
@@ -246,14 +240,15 @@ describe('AuthCache', () => {
     vi.useFakeTimers();
     const { sut } = makeCache();
     const user = makeUser();
-    const first = sut.rememberKey(sut.epoch, makeKey(), user, withDigest(keyState(makeKey(), user), DIGEST))!;
+    const first = sut.rememberKey(sut.epoch, makeKey(), user, keyState(makeKey(), user))!;
+    first.secretDigest = DIGEST;
     // past the longest age (the full limit) and its grace, whatever the jitter drew
     vi.advanceTimersByTime(60_000 + RENEWAL_GRACE_MS);
     expect(sut.key('K1')).toBeUndefined();
     const again = sut.rememberKey(sut.epoch, makeKey(), user, keyState(makeKey(), user))!;
     expect(again).not.toBe(first);
-    expect(digestWords(again)).toEqual(DIGEST);
+    expect(again.secretDigest).toBe(DIGEST);
     const otherHash = { ...makeKey(), secretHash: Buffer.alloc(32, 1) } as ApiKey;
-    expect(sut.rememberKey(sut.epoch, otherHash, user, keyState(otherHash, user))!.digested).toBe(false);
+    expect(sut.rememberKey(sut.epoch, otherHash, user, keyState(otherHash, user))!.secretDigest).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { copyDigest, type KeyState } from '../api-keys/api-key-check.js';
+import type { KeyState, RememberedKeyState } from '../api-keys/api-key-check.js';
 import type { ApiKey } from '../api-keys/api-key.entity.js';
 import { AppConfig } from '../config/app-config.js';
 import { ChangeFeed, type Change } from '../database/change-feed.js';
@@ -38,21 +38,12 @@ export class CachedUser {
  * A key's verification data: the keyed hash of its secret, never the secret. A class, so every
  * entry has one shape and the checks that read entries stay monomorphic.
  */
-export class CachedKey implements KeyState {
+export class CachedKey implements RememberedKeyState {
   readonly secretHash: Buffer;
   readonly enabled: boolean;
   readonly expiresAtMs: number | null;
   readonly ownerEnabled: boolean;
-  // the verified digest (see KeyState), set from the state in the constructor
-  digested = false;
-  d0 = 0;
-  d1 = 0;
-  d2 = 0;
-  d3 = 0;
-  d4 = 0;
-  d5 = 0;
-  d6 = 0;
-  d7 = 0;
+  secretDigest: Buffer | null = null;
   /** When this instance last passed a use of the key on to the LastUsedRecorder (ms). */
   usedRecordedAtMs = 0;
   /** A read of the key, to renew the entry once it aged out, is under way. */
@@ -71,7 +62,6 @@ export class CachedKey implements KeyState {
     this.enabled = state.enabled;
     this.expiresAtMs = state.expiresAtMs;
     this.ownerEnabled = state.ownerEnabled;
-    copyDigest(state, this);
   }
 }
 
@@ -247,14 +237,14 @@ export class AuthCache implements OnModuleDestroy {
     return undefined;
   }
 
-  /** `state` is the one the database check used: its secret digest, once matched, comes along. */
+  /** `state` is the one the database check used. */
   rememberKey(epoch: number, key: ApiKey, owner: User, state: KeyState): CachedKey | undefined {
     if (!this.current(epoch)) return undefined;
     const entry = new CachedKey(key.id, this.rememberUser(owner), apiKeyPrincipal(key, owner), state, this.freshUntil());
     // what a secret hashes to does not change with the key's state: a key read again after aging
     // out keeps its verified digest, so a wrong secret then still costs a hash, not an HMAC
     const previous = this.keys.peek(key.id);
-    if (!entry.digested && previous?.digested && previous.secretHash.equals(entry.secretHash)) copyDigest(previous, entry);
+    if (previous?.secretDigest && previous.secretHash.equals(entry.secretHash)) entry.secretDigest = previous.secretDigest;
     this.keys.set(key.id, entry);
     return entry;
   }
