@@ -10,7 +10,7 @@ import { runContained } from '../common/background.js';
 import { BatchReader } from '../common/batch-reader.js';
 import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { UsersService } from '../users/users.service.js';
-import { LruMap, type LruValue } from './lru-map.js';
+import { LRUCache } from 'lru-cache';
 import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
 
 /** A user as verification needs it. `valid` turns false the moment the user changes. A class, for one shape. */
@@ -21,7 +21,6 @@ export class CachedUser {
   valid = true;
   /** A read of the user, to renew the entry once it aged out, is under way. */
   refreshing = false;
-  lruUsed = false;
 
   constructor(
     user: User,
@@ -48,7 +47,6 @@ export class CachedKey implements RememberedKeyState {
   usedRecordedAtMs = 0;
   /** A read of the key, to renew the entry once it aged out, is under way. */
   refreshing = false;
-  lruUsed = false;
 
   constructor(
     readonly id: string,
@@ -68,7 +66,6 @@ export class CachedKey implements RememberedKeyState {
 export interface CachedJwt {
   readonly expiresAtMs: number;
   readonly owner: CachedUser;
-  lruUsed: boolean;
 }
 
 /** How much longer an aged-out user or key is trusted while it is read again (see `vouches`). */
@@ -96,11 +93,11 @@ interface Renewable {
 export class AuthCache implements OnModuleDestroy {
   private readonly logger = new Logger('AuthCache');
   private epochCounter = 0;
-  private readonly users: LruMap<string, CachedUser>;
-  private readonly keys: LruMap<string, CachedKey>;
-  private readonly jwts: LruMap<string, CachedJwt>;
+  private readonly users: LRUCache<string, CachedUser>;
+  private readonly keys: LRUCache<string, CachedKey>;
+  private readonly jwts: LRUCache<string, CachedJwt>;
   /** Ids that no key has: ids are 192 random bits, so none of these can be created later. */
-  private readonly unknownKeyIds: LruMap<string, LruValue>;
+  private readonly unknownKeyIds: LRUCache<string, true>;
   private readonly unsubscribe: () => void;
   private readonly maxAgeMs: number;
   private readonly keyRenewals: BatchReader<ApiKey>;
@@ -115,10 +112,10 @@ export class AuthCache implements OnModuleDestroy {
     const size = config.AUTH_CACHE_SIZE;
     this.maxAgeMs = config.AUTH_CACHE_MAX_AGE_SECONDS * 1000;
     // keys and tokens hold their owner's entry: one forgotten here can no longer be invalidated, so it stops counting
-    this.users = new LruMap(size, (user) => (user.valid = false));
-    this.keys = new LruMap(size);
-    this.jwts = new LruMap(size);
-    this.unknownKeyIds = new LruMap(Math.min(size, 100_000));
+    this.users = new LRUCache({ max: size, dispose: (user, _id, reason) => reason === 'evict' && (user.valid = false) });
+    this.keys = new LRUCache({ max: size });
+    this.jwts = new LRUCache({ max: size });
+    this.unknownKeyIds = new LRUCache({ max: Math.min(size, 100_000) });
     this.unsubscribe = changes.subscribe((change) => this.invalidate(change));
     this.keyRenewals = new BatchReader((ids) => apiKeys.findManyForVerification(ids), RENEWAL_BATCH_MS);
     this.userRenewals = new BatchReader((ids) => usersService.findByIds(ids), RENEWAL_BATCH_MS);
@@ -250,12 +247,12 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   rememberUnknownKey(epoch: number, id: string): void {
-    if (this.current(epoch)) this.unknownKeyIds.set(id, { lruUsed: false });
+    if (this.current(epoch)) this.unknownKeyIds.set(id, true);
   }
 
   rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User): void {
     if (!this.current(epoch)) return;
-    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user), lruUsed: false });
+    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user) });
   }
 
   invalidate(change: Change): void {
@@ -264,7 +261,8 @@ export class AuthCache implements OnModuleDestroy {
       this.keys.delete(change.id);
     } else if (change.kind === 'user') {
       // keys and tokens of the user see `valid === false` on their owner and are dropped when next read
-      const entry = this.users.delete(change.id);
+      const entry = this.users.peek(change.id);
+      this.users.delete(change.id);
       if (entry) entry.valid = false;
     } else {
       for (const user of this.users.values()) user.valid = false;
