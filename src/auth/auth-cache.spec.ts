@@ -20,6 +20,7 @@ function makeCache(
   live = true,
   findById: (id: string) => Promise<User | null> = async () => null,
   findForVerification: (id: string) => Promise<ApiKey | null> = async () => null,
+  size = 100,
 ) {
   const feed = new ChangeFeed();
   feed.live = live;
@@ -27,7 +28,7 @@ function makeCache(
   const readAll = async <T,>(ids: string[], find: (id: string) => Promise<T | null>): Promise<T[]> => (await Promise.all(ids.map(find))).filter((x) => x !== null) as T[];
   const users = { findByIds: vi.fn((ids: string[]) => readAll(ids, findById)) };
   const apiKeys = { findManyForVerification: vi.fn((ids: string[]) => readAll(ids, findForVerification)) };
-  const config = { AUTH_CACHE_SIZE: 100, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig;
+  const config = { AUTH_CACHE_SIZE: size, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig;
   return { sut: new AuthCache(config, feed, users as unknown as UsersService, apiKeys as unknown as ApiKeysService), feed, users, apiKeys };
 }
 
@@ -44,6 +45,17 @@ describe('AuthCache', () => {
     expect(sut.key('K2')).toBeDefined();
     feed.publish({ kind: 'user', id: 'u1' });
     expect(sut.key('K2')).toBeUndefined();
+  });
+
+  it('stops vouching for the keys of a user it had to forget for room, since that user can no longer be invalidated', () => {
+    const { sut } = makeCache(true, undefined, undefined, 1);
+    const user = makeUser('u1');
+    sut.rememberKey(sut.epoch, makeKey('K1', 'u1'), user, keyState(makeKey('K1'), user));
+    expect(sut.key('K1')).toBeDefined();
+    // a second user takes the only place: the first is evicted
+    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, makeUser('u2'));
+    expect(sut.key('K1')).toBeUndefined();
+    expect(sut.jwt('token')).toBeDefined();
   });
 
   it('does not remember a lookup that a change overtook, nor anything while changes cannot be heard', () => {
