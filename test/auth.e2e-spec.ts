@@ -1,5 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UsersService } from '../src/users/users.service.js';
 import { Client, World } from './support/client.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -90,8 +93,44 @@ describe('health, Swagger and login', () => {
     const admin = await world.admin();
     expect((await client.patch(`/api/users/${tenantAdmin.id}`, { enabled: false }, { jwt: admin.jwt })).status).toBe(200);
     const login = await client.post('/api/auth/login', { username: tenantAdmin.email, password: tenantAdmin.password });
-    expect(login).toMatchObject({ status: 401, body: { message: 'User account is disabled' } });
+    expect(login).toMatchObject({ status: 401, body: { message: 'Invalid username or password' } });
     expect((await client.get('/api/auth/user', { jwt: tenantAdmin.jwt })).status).toBe(401);
+  });
+
+  it('answers a disabled account with the right password exactly as a wrong password and an unknown user; the audit trail says which', async () => {
+    const admin = await world.admin();
+    const disabled = await world.makeTenantAdmin();
+    const wrongPassword = await world.makeTenantAdmin();
+    expect((await client.patch(`/api/users/${disabled.id}`, { enabled: false }, { jwt: admin.jwt })).status).toBe(200);
+    const attempts = {
+      'User account is disabled': { username: disabled.email, password: disabled.password },
+      'Wrong password': { username: wrongPassword.email, password: 'not-the-password' },
+      'Unknown username': { username: 'nobody-at-all@example.test', password: disabled.password },
+    };
+    const logged = vi.spyOn(Logger.prototype, 'warn');
+    const replies = [];
+    for (const body of Object.values(attempts)) replies.push(await client.post('/api/auth/login', body));
+    const lines = logged.mock.calls.map((call) => String(call[0]));
+    logged.mockRestore();
+    for (const reason of Object.keys(attempts)) expect(lines.some((line) => line.includes(reason))).toBe(true);
+    expect(lines.filter((line) => line.includes(disabled.password) || line.includes('not-the-password') || line.includes('$2'))).toEqual([]);
+    for (const reply of replies) {
+      expect(reply.status).toBe(401);
+      expect(reply.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid username or password' });
+      expect([...reply.headers.keys()].sort()).toEqual([...replies[0]!.headers.keys()].sort());
+    }
+
+    const events = await client.get('/api/audit?action=LOGIN_FAILED&pageSize=100', { jwt: admin.jwt });
+    expect(events.status).toBe(200);
+    const about = (userId: string | null) => events.body.data.filter((e: any) => e.targetUserId === userId).map((e: any) => e.details.reason);
+    expect(about(disabled.id)).toContain('User account is disabled');
+    expect(about(wrongPassword.id)).toEqual(['Wrong password']);
+    expect(about(null)).toContain('Unknown username');
+    for (const event of events.body.data) expect(event).toMatchObject({ action: 'LOGIN_FAILED', clientIp: '127.0.0.1', actorUserId: null });
+    const ofTenant = await client.get(`/api/audit?action=LOGIN_FAILED&userId=${disabled.id}`, { jwt: admin.jwt });
+    expect(ofTenant.body.data[0]).toMatchObject({ details: { reason: 'User account is disabled' } });
+    const [{ count }] = await sut.db.query(`SELECT count(*)::int AS count FROM audit_events WHERE details::text LIKE $1`, [`%${disabled.password}%`]);
+    expect(count).toBe(0);
   });
 
   it.each([
@@ -126,5 +165,47 @@ describe('health, Swagger and login', () => {
     expect(catalog.body.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['RIGHT_USER_INFO', 'RIGHT_USER_ALL', 'RIGHT_USER_TENANTS']));
     expect(catalog.body.every((r: { description: string }) => r.description.length > 0)).toBe(true);
     expect((await client.get('/api/rights')).status).toBe(401);
+  });
+});
+
+/** A login sent from another loopback address (the socket's own, no proxy header), so the server sees another client. */
+function loginFrom(localAddress: string, url: string, body: object): Promise<{ status: number; body: any }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: hostname, port, localAddress, method: 'POST', path: '/api/auth/login', headers: { 'Content-Type': 'application/json' } }, (reply) => {
+      let text = '';
+      reply.on('data', (chunk) => (text += chunk));
+      reply.on('end', () => resolve({ status: reply.statusCode!, body: JSON.parse(text) }));
+    });
+    sent.on('error', reject);
+    sent.end(JSON.stringify(body));
+  });
+}
+
+describe('password spraying: failed logins limited per address across accounts', () => {
+  let sut: TestApp;
+  let client: Client;
+
+  beforeAll(async () => {
+    sut = await startTestApp({ LOGIN_MAX_FAILURES_PER_ADDRESS: '5' });
+    client = new Client(sut.url);
+  });
+  afterAll(() => sut.close());
+
+  it('answers 429 with Retry-After once an address failed on LOGIN_MAX_FAILURES_PER_ADDRESS accounts, before any password is checked', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await client.post('/api/auth/login', { username: `sprayed-${i}@example.test`, password: 'Winter2025!' })).status).toBe(401);
+    }
+    const checks = vi.spyOn(sut.app.get(UsersService), 'checkPassword');
+    const limited = await client.post('/api/auth/login', { username: 'sprayed-5@example.test', password: 'Winter2025!' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({ statusCode: 429, message: expect.stringContaining('retry') });
+    // the address as a whole: the right password of an account it never tried waits too
+    expect((await client.post('/api/auth/login', { username: ADMIN_EMAIL, password: ADMIN_PASSWORD })).status).toBe(429);
+    expect(checks).not.toHaveBeenCalled();
+    checks.mockRestore();
+    // another address is untouched
+    expect(await loginFrom('127.0.0.2', sut.url, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD })).toMatchObject({ status: 200, body: { token: expect.any(String) } });
   });
 });

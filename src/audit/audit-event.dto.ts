@@ -10,13 +10,13 @@ export class AuditEventDto {
   actorUserId: string | null;
   /** The key the actor used, when it acted with one. */
   actorApiKeyId: string | null;
-  /** The owner of the key acted on. */
+  /** The owner of the key acted on, or the user a login or session event is about (null for an unknown username). */
   targetUserId: string | null;
   apiKeyId: string | null;
   clientIp: string | null;
   /** How many times it happened (failed authentications are aggregated). */
   count: number;
-  /** What changed (fields and values, never a secret), or why authentication failed. */
+  /** What changed (fields and values, never a secret), or why authentication or a login failed. */
   details: Record<string, unknown>;
 
   static from(event: AuditEvent): AuditEventDto {
@@ -42,7 +42,7 @@ export class AuditPageQueryDto extends PageQueryDto {
   @IsOptional() @Matches(/^[A-Z2-7]{39}$/, { message: 'apiKeyId must be a key id' })
   apiKeyId?: string;
 
-  /** Events about this user's keys. */
+  /** Events about this user: its keys, its logins and sessions. */
   @IsOptional() @IsUUID()
   userId?: string;
 }

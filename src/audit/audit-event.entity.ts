@@ -8,9 +8,13 @@ export enum AuditAction {
   API_KEY_DELETED = 'API_KEY_DELETED',
   /** Failed authentications with one key id (or with unknown ids), aggregated: see `count`. */
   API_KEY_AUTH_FAILED = 'API_KEY_AUTH_FAILED',
+  /** A refused login, with the real reason in `details.reason` (the client only hears "Invalid username or password"). */
+  LOGIN_FAILED = 'LOGIN_FAILED',
+  /** A refresh token presented again after it was exchanged: its session was ended. */
+  REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
 }
 
-/** Who did what to which key, when and from where. Never a secret. */
+/** Who did what to which key or login session, when and from where. Never a secret. */
 @Entity({ name: 'audit_events' })
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })

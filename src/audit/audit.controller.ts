@@ -11,7 +11,7 @@ import { AuditService } from './audit.service.js';
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  /** Key events, newest first: all of them for a system administrator, its tenant's for a tenant administrator. */
+  /** Key and login events, newest first: all of them for a system administrator, its tenant's for a tenant administrator. */
   @Get()
   @RequireRights(Right.USER_USERS_READ)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: AuditPageQueryDto): Promise<AuditEventPageDto> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
@@ -10,13 +11,26 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AuthCache } from './auth-cache.js';
 import { AuthFailures } from './auth-failures.js';
 import { Authenticator } from './authenticator.js';
+import { Session } from './sessions/session.entity.js';
+import { SessionsRepository } from './sessions/sessions.repository.js';
+import { SessionsService } from './sessions/sessions.service.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [PassportModule, JwtModule.register({}), UsersModule, ApiKeysModule, AuditModule],
+  imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([Session]), UsersModule, ApiKeysModule, AuditModule],
   controllers: [AuthController],
-  providers: [JwtStrategy, ApiKeyStrategy, AuthCache, AuthFailures, Authenticator, TokensService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    JwtStrategy,
+    ApiKeyStrategy,
+    AuthCache,
+    AuthFailures,
+    Authenticator,
+    SessionsRepository,
+    SessionsService,
+    TokensService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
 })
 export class AuthModule {}

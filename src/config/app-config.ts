@@ -97,6 +97,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_LOCKOUT_SECONDS = 900;
 
+  /**
+   * Failed logins per client address, whatever the accounts, in a LOGIN_LOCKOUT_SECONDS window
+   * before that address gets 429 (password spraying); 0: no limit.
+   */
+  @Transform(toInt) @IsInt() @Min(0)
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+
   /** Failed credential checks per client address and minute before further failing ones get 429; 0: no limit. */
   @Transform(toInt) @IsInt() @Min(0)
   AUTH_MAX_FAILURES_PER_MINUTE = 300;

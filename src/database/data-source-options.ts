@@ -2,13 +2,14 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { Session } from '../auth/sessions/session.entity.js';
 import { Customer } from '../users/customer.entity.js';
 import { Tenant } from '../users/tenant.entity.js';
 import { User } from '../users/user.entity.js';
 import type { EmbeddedDatabase } from './embedded-pool.js';
 import { migrations } from './migrations/index.js';
 
-export const entities = [Tenant, Customer, User, ApiKey, AuditEvent];
+export const entities = [Tenant, Customer, User, ApiKey, AuditEvent, Session];
 
 /**
  * One description of the database for the app and the TypeORM CLI alike: the PostgreSQL server

@@ -31,11 +31,14 @@ export class UsersService {
     this.dummyHash = bcrypt.hashSync(randomBytes(16).toString('hex'), config.BCRYPT_ROUNDS);
   }
 
-  /** The user with this email and password, or null; a disabled user is returned for the caller to refuse. */
-  async verifyPassword(email: string, password: string): Promise<User | null> {
+  /**
+   * The user with this email (null when there is none) and whether the password is its own; a
+   * disabled user is returned for the caller to refuse. Every case costs one bcrypt comparison.
+   */
+  async checkPassword(email: string, password: string): Promise<{ user: User | null; matches: boolean }> {
     const user = await this.users.findByEmail(email);
     const matches = await bcrypt.compare(password, user?.passwordHash ?? this.dummyHash);
-    return user && matches ? user : null;
+    return { user, matches: user !== null && matches };
   }
 
   findById(id: string): Promise<User | null> {
@@ -95,6 +98,8 @@ export class UsersService {
     if (dto.enabled !== undefined) changes.enabled = dto.enabled;
     const saved = Object.keys(changes).length ? await this.users.update(user.id, changes) : user;
     if (!saved) throw new NotFoundException(`User ${userId} not found`);
+    // disabling ended the user's sessions in the same statement (a trigger: see the Sessions migration),
+    // so re-enabling it later revives none of its tokens
     if (saved.enabled !== user.enabled) this.changes.publish({ kind: 'user', id: user.id });
     return saved;
   }
@@ -102,6 +107,7 @@ export class UsersService {
   async delete(actor: Actor, userId: string): Promise<void> {
     const user = await this.getManaged(actor, userId);
     await this.keepOneSysAdmin(user);
+    // its sessions go with it (ON DELETE CASCADE)
     await this.users.delete(user.id);
     this.changes.publish({ kind: 'user', id: user.id });
   }

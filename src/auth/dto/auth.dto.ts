@@ -12,6 +12,7 @@ export class LoginDto {
 }
 
 export class RefreshTokenDto {
+  /** The refresh token of the latest pair: each works once, and one presented again ends its session. */
   @IsJWT()
   refreshToken: string;
 }
@@ -19,7 +20,7 @@ export class RefreshTokenDto {
 export class TokenPairDto {
   /** Access token: send as `Authorization: Bearer <token>`. */
   token: string;
-  /** Exchange at `POST /api/auth/token` for a new pair. */
+  /** Exchange at `POST /api/auth/token` for a new pair, once. */
   refreshToken: string;
 }
 

@@ -1,15 +1,23 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { isUuid } from '../../common/ids.js';
 import { SERVER_SECRETS, type ServerSecrets } from '../../config/config.module.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersService } from '../../users/users.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 
 export const JWT_STRATEGY = 'jwt';
+
+export const SESSION_ENDED = 'The session has ended; log in again';
 
 export interface TokenPayload {
   sub: string;
   typ: 'access' | 'refresh';
+  /** The session (login) the token belongs to. */
+  sid: string;
+  /** Refresh tokens only: the generation of the session's refresh token, exchangeable only while current. */
+  gen?: number;
   exp?: number;
 }
 
@@ -18,12 +26,13 @@ export interface VerifiedJwt {
   expiresAtMs: number;
 }
 
-/** Verifies an access token (`Authorization: Bearer <jwt>`) and returns its user as it is now. */
+/** Verifies an access token (`Authorization: Bearer <jwt>`) and returns its user as it is now, while its session lasts. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
     @Inject(SERVER_SECRETS) secrets: ServerSecrets,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -37,9 +46,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
       throw new UnauthorizedException('Not an access token');
     }
-    const user = await this.users.findById(payload.sub);
+    // a token without a session was issued before there were sessions: it cannot be ended, so it is not taken
+    if (typeof payload.sid !== 'string' || !isUuid(payload.sid)) throw new UnauthorizedException(SESSION_ENDED);
+    const [user, live] = await Promise.all([this.users.findById(payload.sub), this.sessions.isLive(payload.sid, payload.sub)]);
     if (!user) throw new UnauthorizedException("The token's user no longer exists");
     if (!user.enabled) throw new UnauthorizedException('User account is disabled');
+    if (!live) throw new UnauthorizedException(SESSION_ENDED);
     return { user, expiresAtMs: payload.exp * 1000 };
   }
 }
