@@ -35,7 +35,7 @@ describe('rememberedSecretMatches', () => {
     expect(sut.secretDigest).toBeNull();
     expect(rememberedSecretMatches(SERVER_SECRET, secret, sut)).toBe(true);
     // SHA-256 of the secret: not the secret, nor its stored HMAC
-    expect(sut.secretDigest!.toString('hex')).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(sut.secretDigest).toBe(createHash('sha256').update(secret).digest('base64'));
     expect(rememberedSecretMatches(SERVER_SECRET, secret, sut)).toBe(true);
     expect(rememberedSecretMatches(SERVER_SECRET, other, sut)).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { secretMatches } from './api-key-format.js';
 
 export const MALFORMED_API_KEY = 'Malformed API key: expected NNSXS.<39 base32>.<52 base32>';
@@ -13,11 +13,11 @@ export interface KeyState {
 }
 
 /**
- * A key state kept in memory, with SHA-256 of its secret once a presented secret matched the
- * stored HMAC: later checks then cost one hash instead of an HMAC. Never stored.
+ * A key state kept in memory, with SHA-256 of its secret (base64) once a presented secret matched
+ * the stored HMAC: later checks then cost one hash instead of an HMAC. Never stored.
  */
 export interface RememberedKeyState extends KeyState {
-  secretDigest: Buffer | null;
+  secretDigest: string | null;
 }
 
 /** Why a key does not authenticate, the secret's match decided; null when it does. One rule for every path. */
@@ -31,9 +31,11 @@ export function apiKeyRejection(secretOk: boolean, state: KeyState, now = Date.n
 
 /** Whether a presented secret is a remembered key's: by its digest once known, else by the HMAC, which then leaves the digest. */
 export function rememberedSecretMatches(serverSecret: string, secret: string, state: RememberedKeyState): boolean {
-  if (state.secretDigest !== null) return timingSafeEqual(hash('sha256', secret, 'buffer'), state.secretDigest);
+  // a string compare, not constant time, and safe: the time can only tell how much of SHA-256(presented)
+  // matches SHA-256(secret), which brings nobody nearer a 256-bit secret (the HMAC stays constant time)
+  if (state.secretDigest !== null) return hash('sha256', secret, 'base64') === state.secretDigest;
   if (!secretMatches(serverSecret, secret, state.secretHash)) return false;
-  state.secretDigest = hash('sha256', secret, 'buffer');
+  state.secretDigest = hash('sha256', secret, 'base64');
   return true;
 }
 

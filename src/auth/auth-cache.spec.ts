@@ -9,7 +9,7 @@ import type { UsersService } from '../users/users.service.js';
 import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuthCache, RENEWAL_BATCH_MS, RENEWAL_GRACE_MS } from './auth-cache.js';
 
-const DIGEST = Buffer.alloc(32, 7);
+const DIGEST = 'a-remembered-digest';
 function makeUser(id = 'u1'): User {
   return { id, authority: Authority.TENANT_ADMIN, tenantId: 't1', customerId: null, enabled: true } as User;
 }

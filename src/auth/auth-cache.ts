@@ -42,7 +42,7 @@ export class CachedKey implements RememberedKeyState {
   readonly enabled: boolean;
   readonly expiresAtMs: number | null;
   readonly ownerEnabled: boolean;
-  secretDigest: Buffer | null = null;
+  secretDigest: string | null = null;
   /** When this instance last passed a use of the key on to the LastUsedRecorder (ms). */
   usedRecordedAtMs = 0;
   /** A read of the key, to renew the entry once it aged out, is under way. */
