@@ -13,30 +13,36 @@ export interface ManagedTarget {
   tenantId: string | null;
 }
 
+/** The users an actor manages besides itself: those of these authorities, in this tenant when one is named. */
+export interface ManagedScope {
+  authorities: readonly Authority[];
+  /** Absent: in any tenant. */
+  tenantId?: string | null;
+}
+
 /**
- * Who manages whom: a system administrator manages system and tenant administrators; a tenant
- * administrator the users of its own tenant; everyone manages itself.
+ * Who manages whom, the one rule: a system administrator manages system and tenant
+ * administrators; a tenant administrator the users of its own tenant; everyone manages itself.
+ * `manages` checks it in memory and `UsersRepository` turns the same scope into SQL.
  */
-export function manages(actor: Actor, target: ManagedTarget): boolean {
-  if (actor.userId === target.id) return true;
+export function managedScope(actor: Actor): ManagedScope | null {
   switch (actor.authority) {
     case Authority.SYS_ADMIN:
-      return target.authority === Authority.SYS_ADMIN || target.authority === Authority.TENANT_ADMIN;
+      return { authorities: [Authority.SYS_ADMIN, Authority.TENANT_ADMIN] };
     case Authority.TENANT_ADMIN:
-      return target.authority !== Authority.SYS_ADMIN && target.tenantId === actor.tenantId;
+      return { authorities: [Authority.TENANT_ADMIN, Authority.CUSTOMER_USER], tenantId: actor.tenantId };
     default:
-      return false;
+      return null;
   }
 }
 
-/** The authorities a caller may give to users it creates. */
-export function creatableAuthorities(actor: Actor): Authority[] {
-  switch (actor.authority) {
-    case Authority.SYS_ADMIN:
-      return [Authority.SYS_ADMIN, Authority.TENANT_ADMIN];
-    case Authority.TENANT_ADMIN:
-      return [Authority.TENANT_ADMIN, Authority.CUSTOMER_USER];
-    default:
-      return [];
-  }
+export function manages(actor: Actor, target: ManagedTarget): boolean {
+  if (actor.userId === target.id) return true;
+  const scope = managedScope(actor);
+  return scope !== null && scope.authorities.includes(target.authority) && (scope.tenantId === undefined || scope.tenantId === target.tenantId);
+}
+
+/** The authorities a caller may give to users it creates: those it manages. */
+export function creatableAuthorities(actor: Actor): readonly Authority[] {
+  return managedScope(actor)?.authorities ?? [];
 }

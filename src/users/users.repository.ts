@@ -5,7 +5,7 @@ import { isUuid } from '../common/ids.js';
 import { fetchPage, likePattern } from '../common/page.dto.js';
 import { Authority } from '../rights/authority.js';
 import type { UserPageQueryDto } from './dto/user-page-query.dto.js';
-import type { Actor } from './management.js';
+import { managedScope, type Actor } from './management.js';
 import { User } from './user.entity.js';
 
 /** Users, looked up by name; the scoping of lists to "users the actor manages" lives here. */
@@ -69,15 +69,21 @@ export class UsersRepository {
     return fetchPage(qb, query, query.sortProperty);
   }
 
+  /** The users `actor` manages, as SQL made from the same scope as `manages`. */
   private managedBy(actor: Actor): SelectQueryBuilder<User> {
     const qb = this.users.createQueryBuilder('u');
-    switch (actor.authority) {
-      case Authority.SYS_ADMIN:
-        return qb.where('u.authority IN (:...authorities)', { authorities: [Authority.SYS_ADMIN, Authority.TENANT_ADMIN] });
-      case Authority.TENANT_ADMIN:
-        return qb.where('u.tenant_id = :tenantId', { tenantId: actor.tenantId });
-      default:
-        return qb.where('u.id = :id', { id: actor.userId });
-    }
+    const scope = managedScope(actor);
+    return qb.where(
+      new Brackets((w) => {
+        w.where('u.id = :self', { self: actor.userId });
+        if (!scope) return;
+        w.orWhere(
+          new Brackets((inScope) => {
+            inScope.where('u.authority IN (:...authorities)', { authorities: scope.authorities });
+            if (scope.tenantId !== undefined) inScope.andWhere('u.tenant_id IS NOT DISTINCT FROM :tenantId', { tenantId: scope.tenantId });
+          }),
+        );
+      }),
+    );
   }
 }

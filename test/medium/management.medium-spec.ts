@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/app-config.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { migrate } from '../../src/database/database.module.js';
+import { EmbeddedDatabase } from '../../src/database/embedded-pool.js';
+import { Authority } from '../../src/rights/authority.js';
+import { manages, type Actor } from '../../src/users/management.js';
+import { User } from '../../src/users/user.entity.js';
+import { UsersRepository } from '../../src/users/users.repository.js';
+import { createTestDatabase, testEnv, type TestDatabase } from '../support/test-app.js';
+
+/** The SQL that lists "users the actor manages" against the one rule it is made from, on a real database. */
+describe('UsersRepository lists exactly the users `manages` allows', () => {
+  let database: TestDatabase;
+  let embedded: EmbeddedDatabase | undefined;
+  let db: DataSource;
+  let sut: UsersRepository;
+  const everyone: User[] = [];
+
+  async function makeUser(authority: Authority, tenantId: string | null, customerId: string | null = null): Promise<User> {
+    const email = `mgmt-${randomBytes(6).toString('hex')}@example.test`;
+    const user = await db.getRepository(User).save({ email, passwordHash: 'x', authority, tenantId, customerId, enabled: true });
+    everyone.push(user);
+    return user;
+  }
+
+  async function makeTenant(): Promise<{ tenantId: string; customerId: string }> {
+    const [{ id: tenantId }] = await db.query(`INSERT INTO tenants (name) VALUES ($1) RETURNING id`, [`t-${randomBytes(4).toString('hex')}`]);
+    const [{ id: customerId }] = await db.query(`INSERT INTO customers (name, tenant_id) VALUES ($1, $2) RETURNING id`, [`c-${randomBytes(4).toString('hex')}`, tenantId]);
+    return { tenantId, customerId };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const config = loadConfig(testEnv(database.env));
+    embedded = config.embedded ? await EmbeddedDatabase.openDataDir(config.DATA_DIR) : undefined;
+    db = await new DataSource(dataSourceOptions(config, embedded)).initialize();
+    await migrate(db);
+    sut = new UsersRepository(db.getRepository(User));
+    await db.query('DELETE FROM users');
+    for (let i = 0; i < 2; i++) {
+      await makeUser(Authority.SYS_ADMIN, null);
+      const { tenantId, customerId } = await makeTenant();
+      await makeUser(Authority.TENANT_ADMIN, tenantId);
+      await makeUser(Authority.TENANT_ADMIN, tenantId);
+      await makeUser(Authority.CUSTOMER_USER, tenantId, customerId);
+    }
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await embedded?.close();
+    await database?.drop();
+  });
+
+  it('for every kind of actor', async () => {
+    expect(everyone.length).toBe(8);
+    for (const user of everyone) {
+      const actor: Actor = { userId: user.id, authority: user.authority, tenantId: user.tenantId };
+      const [listed] = await sut.findManagedPage(actor, { page: 0, pageSize: 100, sortProperty: 'createdAt', sortOrder: 'ASC' } as never);
+      const expected = everyone.filter((target) => manages(actor, target)).map((u) => u.id).sort();
+      expect(listed.map((u) => u.id).sort(), `${user.authority} ${user.email}`).toEqual(expected);
+      expect(expected).toContain(user.id);
+    }
+  });
+});
