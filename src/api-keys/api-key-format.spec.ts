@@ -37,6 +37,15 @@ describe('API key format', () => {
     }
   });
 
+  it('splits only at the two dots: any other character in either separator is no key', () => {
+    const { id, secret } = generateApiKey();
+    for (const separator of ['#', '-', '_', ':', '/', ',', ' ', 'A', '2', '\u0000', '\u00b7', '\u2024']) {
+      expect(splitApiKey(`NNSXS${separator}${id}.${secret}`)).toBeNull();
+      expect(splitApiKey(`NNSXS.${id}${separator}${secret}`)).toBeNull();
+      expect(parseApiKey(`NNSXS${separator}${id}.${secret}`)).toBeNull();
+    }
+  });
+
   it('matches a secret only against its own keyed hash', () => {
     const { secret } = generateApiKey();
     const stored = hashSecret('server-secret', secret);

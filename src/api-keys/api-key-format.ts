@@ -55,7 +55,10 @@ const KEY_LENGTH = ID_END + 1 + 52;
  * (`parseApiKey` decides on anything else). Measured: ~0.4 µs less per request than the regex.
  */
 export function splitApiKey(key: string): { id: string; secret: string } | null {
-  if (key.length !== KEY_LENGTH || key.charCodeAt(ID_END) !== 46 || !key.startsWith(API_KEY_PREFIX)) return null;
+  // both dots: `NNSXS#<id>.<secret>` must not pass as the key it resembles (46 is '.')
+  if (key.length !== KEY_LENGTH || key.charCodeAt(ID_START - 1) !== 46 || key.charCodeAt(ID_END) !== 46 || !key.startsWith(API_KEY_PREFIX)) {
+    return null;
+  }
   return { id: key.slice(ID_START, ID_END), secret: key.slice(ID_END + 1) };
 }
 
