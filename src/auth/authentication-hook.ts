@@ -1,9 +1,16 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, UnauthorizedException } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import { sendError } from '../common/http-exception.filter.js';
 import type { Principal } from '../rights/principal.js';
 import { PRINCIPAL_REQUEST_KEY, routeConfigAccess } from '../rights/route-rights.decorator.js';
 import type { Authenticator } from './authenticator.js';
+import { repeatedCredentialHeader } from './credentials.js';
+
+/** One refusal each, answered again and again (the filter serialises an exception once). */
+const REPEATED = {
+  Authorization: new UnauthorizedException('The Authorization header was sent more than once: send each credential header at most once'),
+  'X-Authorization': new UnauthorizedException('The X-Authorization header was sent more than once: send each credential header at most once'),
+};
 
 /**
  * Decides who is calling a protected route before Nest's pipeline starts, in a Fastify hook: a
@@ -15,6 +22,9 @@ import type { Authenticator } from './authenticator.js';
  *
  * `preParsing` runs after every `onRequest` hook (CORS, security headers), so refusals carry
  * their headers, and before the body is read.
+ *
+ * A credential header sent twice is refused here, whatever the copies hold: Node keeps only one of
+ * them in `request.headers`, and a proxy in front may have read another.
  */
 export function installAuthenticationHook(fastify: FastifyInstance, authenticator: Authenticator): void {
   // added to each protected route as it is registered, with its rule at hand: public routes carry
@@ -23,6 +33,8 @@ export function installAuthenticationHook(fastify: FastifyInstance, authenticato
     const access = routeConfigAccess(route.config);
     if (access === undefined || access.kind === 'public') return;
     const authenticate: preParsingHookHandler = (request, reply, _payload, done) => {
+      const repeated = repeatedCredentialHeader(request.raw.rawHeaders);
+      if (repeated !== undefined) return sendError(reply, REPEATED[repeated]);
       const decided = authenticator.decide(request.headers, request.ip);
       if (!(decided instanceof Promise)) return settle(request, reply, decided, done);
       decided.then(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateApiKey } from '../api-keys/api-key-format.js';
-import { readCredentials } from './credentials.js';
+import { readCredentials, repeatedCredentialHeader } from './credentials.js';
 
 const key = generateApiKey().key;
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
@@ -26,5 +26,28 @@ describe('readCredentials', () => {
     expect(sut.jwts).toEqual(expected.jwts ?? []);
     expect(sut.apiKeys).toEqual(expected.apiKeys ?? []);
     expect(sut.problems).toHaveLength(expected.problems ?? 0);
+  });
+});
+
+describe('repeatedCredentialHeader', () => {
+  const raw = (...names: string[]) => names.flatMap((name) => [name, `Bearer ${jwt}`]);
+  const cases: Array<[string, string[], 'Authorization' | 'X-Authorization' | undefined]> = [
+    ['no headers', [], undefined],
+    ['each once', raw('Host', 'Authorization', 'X-Authorization', 'Accept'), undefined],
+    ['Authorization twice', raw('Authorization', 'Accept', 'Authorization'), 'Authorization'],
+    ['Authorization twice, in other cases', raw('authorization', 'AUTHORIZATION'), 'Authorization'],
+    ['X-Authorization twice', raw('X-Authorization', 'x-authorization'), 'X-Authorization'],
+    ['X-Authorization twice, in other cases', raw('x-AuThOrIzAtIoN', 'X-AUTHORIZATION'), 'X-Authorization'],
+    ['one of each, many others', raw('authorization', 'x-authorization', 'proxy-authorization', 'proxy-authorization', 'X-Authorisation', 'X-Authorisation'), undefined],
+    ['look-alikes of the right length', raw('Authorizatiom', 'authorizatioN', 'x_authorization', 'X-Authorizatio1', 'Y-Authorization'), undefined],
+    ['a look-alike beside the real one', raw('Authorization', 'Authorizatiom', 'X-Authorization', 'X_Authorization'), undefined],
+  ];
+
+  it.each(cases)('%s', (_name, rawHeaders, expected) => {
+    expect(repeatedCredentialHeader(rawHeaders)).toBe(expected);
+  });
+
+  it('reads names only, not values', () => {
+    expect(repeatedCredentialHeader(['Accept', 'Authorization', 'X-Foo', 'Authorization'])).toBeUndefined();
   });
 });

@@ -47,3 +47,32 @@ export function readCredentials(headers: IncomingHttpHeaders): Credentials {
   }
   return credentials;
 }
+
+/**
+ * The credential header a request carries more than once, in any case, from Node's raw header list
+ * (name, value, name, value...); undefined when none is repeated. Node keeps the first
+ * `Authorization` and drops the others, and joins repeated `X-Authorization`s with ", ", so a proxy
+ * that reads another copy would disagree with keygate about who is calling: such a request is
+ * refused. A plain loop with no allocation, as every request to a protected route pays for it.
+ */
+export function repeatedCredentialHeader(rawHeaders: readonly string[]): 'Authorization' | 'X-Authorization' | undefined {
+  let authorization = 0;
+  let xAuthorization = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && equalsLowerCase(name, 'authorization', 0)) {
+      if (++authorization === 2) return 'Authorization';
+    } else if (name.length === 15 && (name.charCodeAt(0) | 32) === 120 && name.charCodeAt(1) === 45 && equalsLowerCase(name, 'authorization', 2)) {
+      if (++xAuthorization === 2) return 'X-Authorization';
+    }
+  }
+  return undefined;
+}
+
+/** Whether `name` from `offset` on is `lower` in any case (ASCII letters only: `| 32` lowers them). */
+function equalsLowerCase(name: string, lower: string, offset: number): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    if ((name.charCodeAt(offset + i) | 32) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
