@@ -2,10 +2,11 @@ import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { installAuthenticationHook } from './auth/authentication-hook.js';
 import { Authenticator } from './auth/authenticator.js';
 import { installRequestLog } from './auth/request-log.js';
-import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { HttpExceptionFilter, sendError } from './common/http-exception.filter.js';
 import { installSecurityHeaders } from './common/security-headers.js';
 import { installStrictJsonParser } from './common/strict-json.js';
 import { serveConsole } from './console/serve-console.js';
@@ -23,6 +24,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: 64 * 1024,
     // long enough for the 64 kB header values a fuzzer sends, so they get a JSON answer, not a dropped connection
     http: { maxHeaderSize: 256 * 1024 } as never,
+    // the router's own refusals (a bad %-escape, an overlong path parameter) echo the path: answered as every error is
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendError(reply, error),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),

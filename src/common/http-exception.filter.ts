@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-errors.js';
+import { redactSecrets } from './redact.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -47,7 +48,8 @@ const logger = new Logger('HttpExceptionFilter');
 
 /**
  * Every error leaves as `{statusCode, error, message}` JSON. Client errors say what was wrong;
- * anything unexpected is logged here and answered with a plain 500, never a stack trace.
+ * anything unexpected is logged here and answered with a plain 500, never a stack trace. A key or
+ * JWT that a message echoes (a 404 repeats the path a key was pasted into) is redacted.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -60,7 +62,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 export function sendError(reply: FastifyReply, exception: unknown): void {
   const { statusCode, json } = errorReply(exception);
   if (statusCode >= 500 && statusCode !== 503) {
-    logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    logger.error(redactSecrets(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
   }
   if (reply.sent) return;
   const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
@@ -72,10 +74,18 @@ function errorReply(exception: unknown): ErrorReply {
   let known = exception instanceof HttpException ? replies.get(exception) : undefined;
   if (!known) {
     const body = toBody(exception);
+    body.message = redactMessage(body.message);
     known = { statusCode: body.statusCode, json: JSON.stringify(body) };
     if (exception instanceof HttpException) replies.set(exception, known);
   }
   return known;
+}
+
+/** A message's strings with any key or JWT redacted (a thrower may have put anything in it). */
+function redactMessage(message: unknown): string | string[] {
+  if (typeof message === 'string') return redactSecrets(message);
+  if (Array.isArray(message)) return message.map((line: unknown) => (typeof line === 'string' ? redactSecrets(line) : line)) as string[];
+  return message as string;
 }
 
 function toBody(exception: unknown): ErrorBody {
