@@ -12,6 +12,7 @@ import { installStrictJsonParser } from './common/strict-json.js';
 import { serveConsole } from './console/serve-console.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { fastifyTrustProxy, TRUE_MEANS_LOOPBACK } from './config/trust-proxy.js';
 import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -20,7 +21,7 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
     // long enough for the 64 kB header values a fuzzer sends, so they get a JSON answer, not a dropped connection
     http: { maxHeaderSize: 256 * 1024 } as never,
@@ -32,6 +33,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // the JSON body parser is keygate's own (installStrictJsonParser)
     bodyParser: false,
   });
+  if (config.TRUST_PROXY === TRUE_MEANS_LOOPBACK) {
+    new Logger('Config').warn(
+      'TRUST_PROXY=true is read as TRUST_PROXY=loopback: X-Forwarded-For is believed only from a proxy on this host. ' +
+        "Give a hop count (e.g. 1) or the proxies' addresses (e.g. 10.0.0.0/8) instead of true",
+    );
+  }
   const fastify = app.getHttpAdapter().getInstance();
   installSecurityHeaders(fastify);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);

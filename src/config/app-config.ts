@@ -11,6 +11,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { IsTrustProxy, parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -108,9 +109,12 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   AUTH_MAX_FAILURES_PER_MINUTE = 300;
 
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Which X-Forwarded-For entries to believe (the client is the rightmost one not believed): false,
+   * a hop count, or the proxies' addresses/CIDRs; `true` means loopback (see trust-proxy.ts).
+   */
+  @Transform(({ value }) => parseTrustProxy(value)) @IsTrustProxy()
+  TRUST_PROXY: TrustProxy = false;
 
   /** Origins allowed to call the API from a browser, comma-separated; empty: none (CORS closed). */
   @IsString()
