@@ -58,12 +58,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
-  await setUpSwagger(app);
+  await setUpSwagger(app, config);
   await serveConsole(app);
   return app;
 }
 
-async function setUpSwagger(app: NestFastifyApplication): Promise<void> {
+async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   try {
     const metadata = await import('./metadata.js' as string);
     await SwaggerModule.loadPluginMetadata(metadata.default);
@@ -89,7 +89,8 @@ async function setUpSwagger(app: NestFastifyApplication): Promise<void> {
   describeProtectedOperations(document);
   SwaggerModule.setup('swagger', app, document, {
     jsonDocumentUrl: 'swagger-json',
-    swaggerOptions: { persistAuthorization: true },
+    // off by default: a key or JWT typed into Authorize would otherwise stay in the browser's localStorage
+    swaggerOptions: { persistAuthorization: config.SWAGGER_PERSIST_AUTHORIZATION },
   });
 }
 

@@ -16,6 +16,9 @@ import { IsTrustProxy, parseTrustProxy, type TrustProxy } from './trust-proxy.js
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+/** true/1 and false/0 (or empty); anything else is left for @IsBoolean to refuse. */
+const toStrictBoolean = (value: unknown) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' || value === '' ? false : value;
 
 /**
  * Every setting keygate reads from the environment, validated once at boot.
@@ -119,6 +122,10 @@ export class AppConfig {
   /** Origins allowed to call the API from a browser, comma-separated; empty: none (CORS closed). */
   @IsString()
   CORS_ORIGINS = '';
+
+  /** Swagger UI keeps what a person types into Authorize in the browser's localStorage, across reloads. */
+  @Transform(({ value }) => toStrictBoolean(value)) @IsBoolean()
+  SWAGGER_PERSIST_AUTHORIZATION = false;
 
   /** One log line per request (method, path, status, time, address, credential kind; never a credential). */
   @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean()

@@ -53,3 +53,13 @@ describe('TRUST_PROXY at boot', () => {
     expect(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8']);
   });
 });
+
+describe('SWAGGER_PERSIST_AUTHORIZATION', () => {
+  it('is off by default, on with true or 1, and refuses anything else', () => {
+    expect(loadConfig({}).SWAGGER_PERSIST_AUTHORIZATION).toBe(false);
+    expect(loadConfig({ SWAGGER_PERSIST_AUTHORIZATION: 'true' }).SWAGGER_PERSIST_AUTHORIZATION).toBe(true);
+    expect(loadConfig({ SWAGGER_PERSIST_AUTHORIZATION: '1' }).SWAGGER_PERSIST_AUTHORIZATION).toBe(true);
+    expect(loadConfig({ SWAGGER_PERSIST_AUTHORIZATION: 'false' }).SWAGGER_PERSIST_AUTHORIZATION).toBe(false);
+    expect(() => loadConfig({ SWAGGER_PERSIST_AUTHORIZATION: 'yes' })).toThrow(/SWAGGER_PERSIST_AUTHORIZATION/);
+  });
+});
