@@ -4,3 +4,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/**
+ * A `{userId}` path parameter as everything after the guard reads it: `me`, or a UUID in lower
+ * case (the case PostgreSQL writes ids in, so equal ids are equal strings); undefined when it
+ * names nobody. PostgreSQL reads a UUID in any case, so a comparison of the raw strings could
+ * tell apart what the database takes for one user.
+ */
+export function canonicalUserId(value: string): string | undefined {
+  if (value === 'me') return value;
+  return isUuid(value) ? value.toLowerCase() : undefined;
+}

@@ -79,7 +79,10 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
   return request[PRINCIPAL_REQUEST_KEY] as Principal;
 });
 
-/** `me` or the caller's own id. */
+/**
+ * `me` or the caller's own id. `userId` must be canonical (`canonicalUserId` in common/ids.ts,
+ * applied by the guard): a UUID in another letter case names the same user but is another string.
+ */
 export function isSelf(principal: Principal, userId: string): boolean {
   return userId === 'me' || userId === principal.userId;
 }
