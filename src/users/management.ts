@@ -1,11 +1,8 @@
 import { Authority } from '../rights/authority.js';
+import type { Principal } from '../rights/principal.js';
 
-/** The part of a caller that decides whom it manages. */
-export interface Actor {
-  userId: string;
-  authority: Authority;
-  tenantId: string | null;
-}
+/** The part of the caller that decides whom it manages. */
+type Manager = Pick<Principal, 'userId' | 'authority' | 'tenantId'>;
 
 export interface ManagedTarget {
   id: string;
@@ -25,7 +22,7 @@ export interface ManagedScope {
  * administrators; a tenant administrator the users of its own tenant; everyone manages itself.
  * `manages` checks it in memory and `UsersRepository` turns the same scope into SQL.
  */
-export function managedScope(actor: Actor): ManagedScope | null {
+export function managedScope(actor: Manager): ManagedScope | null {
   switch (actor.authority) {
     case Authority.SYS_ADMIN:
       return { authorities: [Authority.SYS_ADMIN, Authority.TENANT_ADMIN] };
@@ -36,13 +33,13 @@ export function managedScope(actor: Actor): ManagedScope | null {
   }
 }
 
-export function manages(actor: Actor, target: ManagedTarget): boolean {
+export function manages(actor: Manager, target: ManagedTarget): boolean {
   if (actor.userId === target.id) return true;
   const scope = managedScope(actor);
   return scope !== null && scope.authorities.includes(target.authority) && (scope.tenantId === undefined || scope.tenantId === target.tenantId);
 }
 
 /** The authorities a caller may give to users it creates: those it manages. */
-export function creatableAuthorities(actor: Actor): readonly Authority[] {
+export function creatableAuthorities(actor: Manager): readonly Authority[] {
   return managedScope(actor)?.authorities ?? [];
 }

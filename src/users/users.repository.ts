@@ -5,7 +5,8 @@ import { isUuid } from '../common/ids.js';
 import { fetchPage, likePattern } from '../common/page.dto.js';
 import { Authority } from '../rights/authority.js';
 import type { UserPageQueryDto } from './dto/user-page-query.dto.js';
-import { managedScope, type Actor } from './management.js';
+import type { Principal } from '../rights/principal.js';
+import { managedScope } from './management.js';
 import { User } from './user.entity.js';
 
 /** Users, looked up by name; the scoping of lists to "users the actor manages" lives here. */
@@ -54,7 +55,7 @@ export class UsersRepository {
     await this.users.delete({ id });
   }
 
-  async findManagedPage(actor: Actor, query: UserPageQueryDto): Promise<[User[], number]> {
+  async findManagedPage(actor: Pick<Principal, 'userId' | 'authority' | 'tenantId'>, query: UserPageQueryDto): Promise<[User[], number]> {
     const qb = this.managedBy(actor);
     if (query.textSearch) {
       const pattern = likePattern(query.textSearch);
@@ -70,7 +71,7 @@ export class UsersRepository {
   }
 
   /** The users `actor` manages, as SQL made from the same scope as `manages`. */
-  private managedBy(actor: Actor): SelectQueryBuilder<User> {
+  private managedBy(actor: Pick<Principal, 'userId' | 'authority' | 'tenantId'>): SelectQueryBuilder<User> {
     const qb = this.users.createQueryBuilder('u');
     const scope = managedScope(actor);
     return qb.where(

@@ -7,12 +7,12 @@ import { ChangeFeed } from '../database/change-feed.js';
 import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
 import { authorityRights, missingRights } from '../rights/rights.js';
-import { CustomersRepository } from './customers.repository.js';
+import { CustomersRepository } from '../tenants/customers.repository.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import type { UserPageQueryDto } from './dto/user-page-query.dto.js';
-import { creatableAuthorities, manages, type Actor } from './management.js';
-import { TenantsRepository } from './tenants.repository.js';
+import { creatableAuthorities, manages } from './management.js';
+import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -51,19 +51,19 @@ export class UsersService {
   }
 
   /** The target of a `/users/{userId}` route: 404 when unknown, 403 when the actor does not manage it. */
-  async getManaged(actor: Actor, userId: string): Promise<User> {
+  async getManaged(actor: Principal, userId: string): Promise<User> {
     const user = await this.users.findById(userId === 'me' ? actor.userId : userId);
     if (!user) throw new NotFoundException(`User ${userId} not found`);
     if (!manages(actor, user)) throw new ForbiddenException(`You do not manage user ${userId}`);
     return user;
   }
 
-  async list(actor: Actor, query: UserPageQueryDto): Promise<Page<User>> {
+  async list(actor: Principal, query: UserPageQueryDto): Promise<Page<User>> {
     const [users, total] = await this.users.findManagedPage(actor, query);
     return toPage(users, total, query);
   }
 
-  async create(actor: Actor & Pick<Principal, 'rights'>, dto: CreateUserDto): Promise<User> {
+  async create(actor: Principal, dto: CreateUserDto): Promise<User> {
     if (!creatableAuthorities(actor).includes(dto.authority)) {
       throw new ForbiddenException(`A ${actor.authority} cannot create ${dto.authority} users`);
     }
@@ -84,7 +84,7 @@ export class UsersService {
     return this.users.save(user);
   }
 
-  async update(actor: Actor & Pick<Principal, 'rights'>, userId: string, dto: UpdateUserDto): Promise<User> {
+  async update(actor: Principal, userId: string, dto: UpdateUserDto): Promise<User> {
     const user = await this.getManaged(actor, userId);
     if (dto.enabled !== undefined && user.id === actor.userId) {
       throw new ForbiddenException('You cannot enable or disable your own account');
@@ -104,7 +104,7 @@ export class UsersService {
     return saved;
   }
 
-  async delete(actor: Actor, userId: string): Promise<void> {
+  async delete(actor: Principal, userId: string): Promise<void> {
     const user = await this.getManaged(actor, userId);
     await this.keepOneSysAdmin(user);
     // its sessions go with it (ON DELETE CASCADE)
@@ -117,7 +117,7 @@ export class UsersService {
   }
 
   /** The tenant and customer a new user goes into, checked against the actor's own place. */
-  private async placement(actor: Actor, dto: CreateUserDto): Promise<{ tenantId: string | null; customerId: string | null }> {
+  private async placement(actor: Principal, dto: CreateUserDto): Promise<{ tenantId: string | null; customerId: string | null }> {
     if (dto.authority === Authority.SYS_ADMIN) {
       if (dto.tenantId || dto.customerId) throw new BadRequestException('A system administrator belongs to no tenant or customer');
       return { tenantId: null, customerId: null };

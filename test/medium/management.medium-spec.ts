@@ -6,7 +6,8 @@ import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { migrate } from '../../src/database/database.module.js';
 import { EmbeddedDatabase } from '../../src/database/embedded-pool.js';
 import { Authority } from '../../src/rights/authority.js';
-import { manages, type Actor } from '../../src/users/management.js';
+import type { Principal } from '../../src/rights/principal.js';
+import { manages } from '../../src/users/management.js';
 import { User } from '../../src/users/user.entity.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
 import { createTestDatabase, testEnv, type TestDatabase } from '../support/test-app.js';
@@ -57,7 +58,7 @@ describe('UsersRepository lists exactly the users `manages` allows', () => {
   it('for every kind of actor', async () => {
     expect(everyone.length).toBe(8);
     for (const user of everyone) {
-      const actor: Actor = { userId: user.id, authority: user.authority, tenantId: user.tenantId };
+      const actor = { userId: user.id, authority: user.authority, tenantId: user.tenantId } as Principal;
       const [listed] = await sut.findManagedPage(actor, { page: 0, pageSize: 100, sortProperty: 'createdAt', sortOrder: 'ASC' } as never);
       const expected = everyone.filter((target) => manages(actor, target)).map((u) => u.id).sort();
       expect(listed.map((u) => u.id).sort(), `${user.authority} ${user.email}`).toEqual(expected);

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { isUuid } from '../common/ids.js';
 import { fetchPage, likePattern } from '../common/page.dto.js';
-import type { NamedPageQueryDto } from './dto/tenant.dto.js';
+import type { NamedPageQueryDto } from './dto/named-page-query.dto.js';
 import { Customer } from './customer.entity.js';
 
 /** Customers, always within one tenant. */
