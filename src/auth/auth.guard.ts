@@ -1,11 +1,10 @@
-import { ForbiddenException, Injectable, NotFoundException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Injectable, Logger, NotFoundException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { canonicalUserId } from '../common/ids.js';
 import type { Principal } from '../rights/principal.js';
 import type { Right } from '../rights/right.js';
 import { isSelf, PRINCIPAL_REQUEST_KEY, ROUTE_ACCESS, type RouteAccess } from '../rights/route-rights.decorator.js';
-import { Authenticator } from './authenticator.js';
 
 /** Names the right a caller lacks, as clients rely on: `403 {missingRight}`. */
 export class MissingRightException extends ForbiddenException {
@@ -17,36 +16,32 @@ export class MissingRightException extends ForbiddenException {
 type GuardedRequest = FastifyRequest & Record<string, unknown>;
 
 /**
- * The global guard: every route is closed unless it says who may call it. It takes the caller the
- * authentication hook found (or authenticates it itself), then checks the right the route declares.
+ * The global guard: every route is closed unless it says who may call it. It authenticates no
+ * one: the authentication hook (authentication-hook.ts) is the only place that does, and left the
+ * caller on the request; the guard checks the right the route declares for that caller.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
-  ) {}
+  private readonly logger = new Logger(AuthGuard.name);
 
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
     if (!access) throw new ForbiddenException('This route declares no access rule, so nobody may call it');
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const userId = canonicaliseUserIdParam(request);
     if (access.kind === 'public') return true;
-    // the authentication hook has usually decided already (authentication-hook.ts)
-    const principal = (request[PRINCIPAL_REQUEST_KEY] as Principal | undefined) ?? this.authenticator.authenticate(request.headers, request.ip);
-    // decided from memory: no promise on the common path
-    return principal instanceof Promise
-      ? principal.then((p) => authorize(access, p, request, userId))
-      : authorize(access, principal, request, userId);
+    const principal = request[PRINCIPAL_REQUEST_KEY] as Principal | undefined;
+    if (!principal) {
+      // the hook authenticates every route whose config carries a protected rule: this one escaped it
+      this.logger.error(`${request.method} ${request.routeOptions.url ?? request.url} reached the guard without a caller: the authentication hook did not run for it`);
+      throw new UnauthorizedException('Authentication required');
+    }
+    const needed = requiredRight(access, principal, userId);
+    if (needed && !principal.rights.has(needed)) throw new MissingRightException(needed);
+    return true;
   }
-}
-
-function authorize(access: RouteAccess, principal: Principal, request: GuardedRequest, userId: string | undefined): boolean {
-  request[PRINCIPAL_REQUEST_KEY] = principal;
-  const needed = requiredRight(access, principal, userId);
-  if (needed && !principal.rights.has(needed)) throw new MissingRightException(needed);
-  return true;
 }
 
 /**

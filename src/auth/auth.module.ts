@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -11,6 +11,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AuthCache } from './auth-cache.js';
 import { AuthFailures } from './auth-failures.js';
 import { Authenticator } from './authenticator.js';
+import { RouteAccessCheck } from './route-access-check.js';
 import { Session } from './sessions/session.entity.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -19,7 +20,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([Session]), UsersModule, ApiKeysModule, AuditModule],
+  imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([Session]), UsersModule, ApiKeysModule, AuditModule, DiscoveryModule],
   controllers: [AuthController],
   providers: [
     JwtStrategy,
@@ -31,6 +32,7 @@ import { TokensService } from './tokens.service.js';
     SessionsService,
     TokensService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    RouteAccessCheck,
   ],
 })
 export class AuthModule {}
