@@ -73,6 +73,13 @@ describe("one's own id in upper case is `me` for the rights checks", () => {
     expect(await client.get(`/api/users/${upper}/rights`, { key })).toMatchObject({ status: 200, body: { rights: ['RIGHT_USER_INFO', 'RIGHT_USER_SETTINGS_API_KEYS'] } });
   });
 
+  it("filters the audit trail by a user's id in any letter case", async () => {
+    await world.makeKey(tenantAdmin);
+    const lower = await client.get(`/api/audit?userId=${tenantAdmin.id}`, { jwt: tenantAdmin.jwt });
+    expect(lower).toMatchObject({ status: 200, body: { totalElements: 1 } });
+    expect(await client.get(`/api/audit?userId=${upper}`, { jwt: tenantAdmin.jwt })).toMatchObject({ status: 200, body: lower.body });
+  });
+
   it('hands the handler the id the rights were chosen for, in lower case; what is no user id names no user', async () => {
     const unknown = 'ABCDEF01-0000-4000-8000-00000000000A';
     expect(await client.get(`/api/users/${unknown}`, { jwt: tenantAdmin.jwt })).toMatchObject({ status: 404, body: { message: `User ${unknown.toLowerCase()} not found` } });
