@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthFailures } from '../src/auth/auth-failures.js';
+import { AuthFailures } from '../src/auth/verify/auth-failures.js';
 import { World } from './support/client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

@@ -5,19 +5,19 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { AuthController } from './auth.controller.js';
-import { AuthGuard } from './auth.guard.js';
+import { AuthController } from './login/auth.controller.js';
+import { AuthorizationGuard } from './authorization.guard.js';
 import { AuditModule } from '../audit/audit.module.js';
-import { AuthCache } from './auth-cache.js';
-import { AuthFailures } from './auth-failures.js';
-import { Authenticator } from './authenticator.js';
+import { AuthCache } from './cache/auth-cache.js';
+import { AuthFailures } from './verify/auth-failures.js';
+import { Authenticator } from './verify/authenticator.js';
 import { RouteAccessCheck } from './route-access-check.js';
-import { Session } from './sessions/session.entity.js';
-import { SessionsRepository } from './sessions/sessions.repository.js';
-import { SessionsService } from './sessions/sessions.service.js';
-import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
-import { JwtStrategy } from './strategies/jwt.strategy.js';
-import { TokensService } from './tokens.service.js';
+import { Session } from './login/sessions/session.entity.js';
+import { SessionsRepository } from './login/sessions/sessions.repository.js';
+import { SessionsService } from './login/sessions/sessions.service.js';
+import { ApiKeyStrategy } from './verify/strategies/api-key.strategy.js';
+import { JwtStrategy } from './verify/strategies/jwt.strategy.js';
+import { TokensService } from './login/tokens.service.js';
 
 @Module({
   imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([Session]), UsersModule, ApiKeysModule, AuditModule, DiscoveryModule],
@@ -31,7 +31,7 @@ import { TokensService } from './tokens.service.js';
     SessionsRepository,
     SessionsService,
     TokensService,
-    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: AuthorizationGuard },
     RouteAccessCheck,
   ],
 })

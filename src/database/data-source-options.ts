@@ -2,7 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
-import { Session } from '../auth/sessions/session.entity.js';
+import { Session } from '../auth/login/sessions/session.entity.js';
 import { Customer } from '../tenants/customer.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from '../users/user.entity.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { parseApiKey } from '../api-keys/api-key-format.js';
-import { redactSecrets } from '../common/redact.js';
+import { parseApiKey } from '../../api-keys/api-key-format.js';
+import { redactSecrets } from '../../common/redact.js';
 import { readCredentials, repeatedCredentialHeader } from './credentials.js';
 
 /**

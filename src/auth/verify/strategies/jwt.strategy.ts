@@ -1,11 +1,11 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { isUuid } from '../../common/ids.js';
-import { SERVER_SECRETS, type ServerSecrets } from '../../config/config.module.js';
-import type { User } from '../../users/user.entity.js';
-import { UsersService } from '../../users/users.service.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import { isUuid } from '../../../common/ids.js';
+import { SERVER_SECRETS, type ServerSecrets } from '../../../config/config.module.js';
+import type { User } from '../../../users/user.entity.js';
+import { UsersService } from '../../../users/users.service.js';
+import { SessionsService } from '../../login/sessions/sessions.service.js';
 
 export const JWT_STRATEGY = 'jwt';
 

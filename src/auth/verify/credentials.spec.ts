@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateApiKey } from '../api-keys/api-key-format.js';
+import { generateApiKey } from '../../api-keys/api-key-format.js';
 import { readCredentials, repeatedCredentialHeader } from './credentials.js';
 
 const key = generateApiKey().key;

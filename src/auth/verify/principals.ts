@@ -1,9 +1,9 @@
-import type { ApiKey } from '../api-keys/api-key.entity.js';
-import type { Principal } from '../rights/principal.js';
-import type { Authority } from '../rights/authority.js';
-import type { Right } from '../rights/right.js';
-import { authorityRights, effectiveKeyRights } from '../rights/rights.js';
-import type { User } from '../users/user.entity.js';
+import type { ApiKey } from '../../api-keys/api-key.entity.js';
+import type { Principal } from '../../rights/principal.js';
+import type { Authority } from '../../rights/authority.js';
+import type { Right } from '../../rights/right.js';
+import { authorityRights, effectiveKeyRights } from '../../rights/rights.js';
+import type { User } from '../../users/user.entity.js';
 
 /** A caller with a JWT: the user's own rights. */
 export function jwtPrincipal(user: User): Principal {

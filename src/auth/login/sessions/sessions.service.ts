@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChangeFeed } from '../../database/change-feed.js';
+import { ChangeFeed } from '../../../database/change-feed.js';
 import type { Session } from './session.entity.js';
 import { SessionEndReason } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';

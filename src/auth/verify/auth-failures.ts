@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AuditAction } from '../audit/audit-event.entity.js';
-import { AuditService, type AuditRecord } from '../audit/audit.service.js';
-import { AppConfig } from '../config/app-config.js';
-import { runContained } from '../common/background.js';
-import { FailureThrottle } from '../common/failure-throttle.js';
+import { AuditAction } from '../../audit/audit-event.entity.js';
+import { AuditService, type AuditRecord } from '../../audit/audit.service.js';
+import { AppConfig } from '../../config/app-config.js';
+import { runContained } from '../../common/background.js';
+import { FailureThrottle } from '../../common/failure-throttle.js';
 
 /** The key a failed attempt named, when it named one that exists. */
 export interface KeyFailure {

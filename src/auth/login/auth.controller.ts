@@ -8,12 +8,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ClientIp } from '../common/client-ip.decorator.js';
-import type { Principal } from '../rights/principal.js';
-import { Right } from '../rights/right.js';
-import { CurrentPrincipal, Public, RequireRights } from '../rights/route-rights.decorator.js';
-import { UserDto } from '../users/dto/user.dto.js';
-import { UsersService } from '../users/users.service.js';
+import { ClientIp } from '../../common/client-ip.decorator.js';
+import type { Principal } from '../../rights/principal.js';
+import { Right } from '../../rights/right.js';
+import { CurrentPrincipal, Public, RequireRights } from '../../rights/route-rights.decorator.js';
+import { UserDto } from '../../users/dto/user.dto.js';
+import { UsersService } from '../../users/users.service.js';
 import { CurrentUserDto, LoginDto, RefreshTokenDto, TokenPairDto } from './dto/auth.dto.js';
 import { TokensService } from './tokens.service.js';
 

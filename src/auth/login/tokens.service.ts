@@ -1,21 +1,21 @@
 import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AuditAction } from '../audit/audit-event.entity.js';
-import { AuditService } from '../audit/audit.service.js';
-import { FailureThrottle } from '../common/failure-throttle.js';
-import { isUuid } from '../common/ids.js';
-import { TooManyRequestsException } from '../common/too-many-requests.exception.js';
-import { AppConfig } from '../config/app-config.js';
-import { SERVER_SECRETS, type ServerSecrets } from '../config/config.module.js';
-import type { Principal } from '../rights/principal.js';
-import type { User } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
-import { readCredentials } from './credentials.js';
+import { AuditAction } from '../../audit/audit-event.entity.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { FailureThrottle } from '../../common/failure-throttle.js';
+import { isUuid } from '../../common/ids.js';
+import { TooManyRequestsException } from '../../common/too-many-requests.exception.js';
+import { AppConfig } from '../../config/app-config.js';
+import { SERVER_SECRETS, type ServerSecrets } from '../../config/config.module.js';
+import type { Principal } from '../../rights/principal.js';
+import type { User } from '../../users/user.entity.js';
+import { UsersService } from '../../users/users.service.js';
+import { readCredentials } from '../verify/credentials.js';
 import type { TokenPairDto } from './dto/auth.dto.js';
 import { SessionEndReason } from './sessions/session.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { SESSION_ENDED, type TokenPayload } from './strategies/jwt.strategy.js';
+import { SESSION_ENDED, type TokenPayload } from '../verify/strategies/jwt.strategy.js';
 
 /** The one answer to every refused login: whether the account exists or is disabled is not the client's to learn. */
 const INVALID_LOGIN = 'Invalid username or password';

@@ -7,8 +7,8 @@ import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
 import { PRINCIPAL_REQUEST_KEY, Public, RequireRights, RequireUserRights } from '../rights/route-rights.decorator.js';
-import { AuthGuard, MissingRightException } from './auth.guard.js';
-import { Authenticator } from './authenticator.js';
+import { AuthorizationGuard, MissingRightException } from './authorization.guard.js';
+import { Authenticator } from './verify/authenticator.js';
 
 const OWN_ID = '0f8a2c1e-4b7d-4e3a-9c1b-2d3e4f5a6b7c';
 const OTHER_ID = '9d1e7c20-5a3b-4f6e-8d2c-1b0a9f8e7d6c';
@@ -53,7 +53,7 @@ const contextFor = (handler: keyof Routes, request: Record<string, unknown>) =>
   new ExecutionContextHost([request, {}], Routes, Routes.prototype[handler]);
 
 /** What the guard answers: true, or the exception it throws. */
-function answer(sut: AuthGuard, handler: keyof Routes, request: Record<string, unknown>): unknown {
+function answer(sut: AuthorizationGuard, handler: keyof Routes, request: Record<string, unknown>): unknown {
   try {
     return sut.canActivate(contextFor(handler, request));
   } catch (error) {
@@ -61,15 +61,15 @@ function answer(sut: AuthGuard, handler: keyof Routes, request: Record<string, u
   }
 }
 
-describe('AuthGuard', () => {
-  let sut: AuthGuard;
+describe('AuthorizationGuard', () => {
+  let sut: AuthorizationGuard;
   let loggedErrors: ReturnType<typeof vi.spyOn>;
 
   beforeEach(async () => {
     // an authenticator that accepts anyone with every right: the guard must never ask it
     const acceptsAnyone = { authenticate: () => makePrincipal(Object.values(Right)), decide: () => makePrincipal(Object.values(Right)) };
-    const module = await Test.createTestingModule({ providers: [AuthGuard, { provide: Authenticator, useValue: acceptsAnyone }] }).compile();
-    sut = module.get(AuthGuard);
+    const module = await Test.createTestingModule({ providers: [AuthorizationGuard, { provide: Authenticator, useValue: acceptsAnyone }] }).compile();
+    sut = module.get(AuthorizationGuard);
     loggedErrors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => vi.restoreAllMocks());

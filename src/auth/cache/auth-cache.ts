@@ -1,17 +1,17 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { KeyState, RememberedKeyState } from '../api-keys/api-key-check.js';
-import type { ApiKey } from '../api-keys/api-key.entity.js';
-import { AppConfig } from '../config/app-config.js';
-import { ChangeFeed, type Change } from '../database/change-feed.js';
-import type { Principal } from '../rights/principal.js';
-import type { User } from '../users/user.entity.js';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { runContained } from '../common/background.js';
-import { BatchReader } from '../common/batch-reader.js';
-import { isDatabaseUnavailable } from '../common/database-errors.js';
-import { UsersService } from '../users/users.service.js';
+import type { KeyState, RememberedKeyState } from '../../api-keys/api-key-check.js';
+import type { ApiKey } from '../../api-keys/api-key.entity.js';
+import { AppConfig } from '../../config/app-config.js';
+import { ChangeFeed, type Change } from '../../database/change-feed.js';
+import type { Principal } from '../../rights/principal.js';
+import type { User } from '../../users/user.entity.js';
+import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import { runContained } from '../../common/background.js';
+import { BatchReader } from '../../common/batch-reader.js';
+import { isDatabaseUnavailable } from '../../common/database-errors.js';
+import { UsersService } from '../../users/users.service.js';
 import { LRUCache } from 'lru-cache';
-import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
+import { apiKeyPrincipal, jwtPrincipal } from '../verify/principals.js';
 
 /** A user as verification needs it. `valid` turns false the moment the user changes. A class, for one shape. */
 export class CachedUser {

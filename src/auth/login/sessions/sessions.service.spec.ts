@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ChangeFeed, type Change } from '../../database/change-feed.js';
+import { ChangeFeed, type Change } from '../../../database/change-feed.js';
 import { SessionEndReason, type Session } from './session.entity.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';

@@ -1,8 +1,8 @@
 import { HttpException, UnauthorizedException } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
-import { sendError } from '../common/http-exception.filter.js';
-import type { Principal } from '../rights/principal.js';
-import { PRINCIPAL_REQUEST_KEY, routeConfigAccess } from '../rights/route-rights.decorator.js';
+import { sendError } from '../../common/http-exception.filter.js';
+import type { Principal } from '../../rights/principal.js';
+import { PRINCIPAL_REQUEST_KEY, routeConfigAccess } from '../../rights/route-rights.decorator.js';
 import type { Authenticator } from './authenticator.js';
 import { repeatedCredentialHeader } from './credentials.js';
 

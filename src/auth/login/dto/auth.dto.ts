@@ -1,6 +1,6 @@
 import { IsJWT, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Right } from '../../rights/right.js';
-import { UserDto } from '../../users/dto/user.dto.js';
+import { Right } from '../../../rights/right.js';
+import { UserDto } from '../../../users/dto/user.dto.js';
 
 export class LoginDto {
   /** The user's email. */

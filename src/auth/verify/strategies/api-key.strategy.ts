@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
-import { ApiKeysService, type VerifiedApiKey } from '../../api-keys/api-keys.service.js';
+import { ApiKeysService, type VerifiedApiKey } from '../../../api-keys/api-keys.service.js';
 
 export const API_KEY_STRATEGY = 'api-key';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { isUuid } from '../../common/ids.js';
+import { isUuid } from '../../../common/ids.js';
 import { Session, type SessionEndReason } from './session.entity.js';
 
 /** Sessions, each written in one conditional statement: never a read-modify-save that could revive one ended meanwhile. */

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { looksLikeApiKey } from '../api-keys/api-key-format.js';
+import { looksLikeApiKey } from '../../api-keys/api-key-format.js';
 
 /** The credentials a request carries, sorted by kind, and what was wrong with the headers that carried none. */
 export interface Credentials {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keyState } from '../api-keys/api-key-check.js';
-import type { ApiKey } from '../api-keys/api-key.entity.js';
-import type { AppConfig } from '../config/app-config.js';
-import { ChangeFeed } from '../database/change-feed.js';
-import { Authority } from '../rights/authority.js';
-import type { User } from '../users/user.entity.js';
-import type { UsersService } from '../users/users.service.js';
-import type { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { keyState } from '../../api-keys/api-key-check.js';
+import type { ApiKey } from '../../api-keys/api-key.entity.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { ChangeFeed } from '../../database/change-feed.js';
+import { Authority } from '../../rights/authority.js';
+import type { User } from '../../users/user.entity.js';
+import type { UsersService } from '../../users/users.service.js';
+import type { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AuthCache, RENEWAL_BATCH_MS, RENEWAL_GRACE_MS } from './auth-cache.js';
 
 const DIGEST = 'a-remembered-digest';

@@ -21,8 +21,8 @@ type GuardedRequest = FastifyRequest & Record<string, unknown>;
  * caller on the request; the guard checks the right the route declares for that caller.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
-  private readonly logger = new Logger(AuthGuard.name);
+export class AuthorizationGuard implements CanActivate {
+  private readonly logger = new Logger(AuthorizationGuard.name);
 
   constructor(private readonly reflector: Reflector) {}
 
