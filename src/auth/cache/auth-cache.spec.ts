@@ -80,6 +80,18 @@ describe('AuthCache', () => {
     expect(sut.jwt('token')).toBeUndefined();
   });
 
+  it('lets a JWT age out by itself, though its user is vouched for again, so that its session is read again', () => {
+    vi.useFakeTimers();
+    const { sut } = makeCache();
+    const user = makeUser();
+    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, user);
+    vi.advanceTimersByTime(60_001);
+    // the user is read afresh (with one of its keys), so its entry vouches again
+    sut.rememberKey(sut.epoch, makeKey('K1'), user, keyState(makeKey('K1'), user));
+    expect(sut.key('K1')).toBeDefined();
+    expect(sut.jwt('token')).toBeUndefined();
+  });
+
   it('spreads the ages of entries verified together, so they are not read again in one burst', () => {
     vi.useFakeTimers();
     const { sut } = makeCache();

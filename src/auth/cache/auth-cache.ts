@@ -66,6 +66,8 @@ export class CachedKey implements RememberedKeyState {
 export interface CachedJwt {
   readonly expiresAtMs: number;
   readonly owner: CachedUser;
+  /** Until when the entry vouches for the token's session without the database being asked again (ms). */
+  readonly freshUntil: number;
 }
 
 /** How much longer an aged-out user or key is trusted while it is read again (see `vouches`). */
@@ -227,9 +229,14 @@ export class AuthCache implements OnModuleDestroy {
     return this.unknownKeyIds.get(id) !== undefined;
   }
 
-  jwt(token: string): CachedJwt | undefined {
+  /**
+   * A JWT remembered with its user. Its session can end only by a change of that user (logout and
+   * disabling publish one), so the user's entry vouches for it; and, like every entry, it ages out:
+   * then the token is verified again in full, its session read again.
+   */
+  jwt(token: string, now = Date.now()): CachedJwt | undefined {
     const entry = this.jwts.get(token);
-    if (entry && this.usable(entry.owner)) return entry;
+    if (entry && now < entry.freshUntil && this.usable(entry.owner, now)) return entry;
     if (entry) this.jwts.delete(token);
     return undefined;
   }
@@ -252,7 +259,7 @@ export class AuthCache implements OnModuleDestroy {
 
   rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User): void {
     if (!this.current(epoch)) return;
-    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user) });
+    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user), freshUntil: this.freshUntil() });
   }
 
   invalidate(change: Change): void {

@@ -10,10 +10,10 @@ import type { Principal } from '../../rights/principal.js';
 import { AuthCache, type CachedKey } from '../cache/auth-cache.js';
 import { AuthFailures, type KeyFailure } from './auth-failures.js';
 import { readCredentials } from './credentials.js';
-import { apiKeyPrincipal, jwtPrincipal } from './principals.js';
+import { apiKeyPrincipal, jwtPrincipal, userRefusal } from './principals.js';
 import { runStrategy } from './run-strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
-import { JwtStrategy, type VerifiedJwt } from './strategies/jwt.strategy.js';
+import { JwtStrategy, type JwtDecision } from './strategies/jwt.strategy.js';
 
 /** A decision on one credential: who, or why not (for a key: `apiKey`, and which existing key it named). */
 type Refusal = { reason: string; apiKey?: true; key?: KeyFailure };
@@ -45,13 +45,6 @@ export class Authenticator {
     private readonly cache: AuthCache,
     private readonly failures: AuthFailures,
   ) {}
-
-  /** Who is calling; throws the 401, 429 or 503 that refuses the request. */
-  authenticate(headers: IncomingHttpHeaders, clientIp: string): Principal | Promise<Principal> {
-    const decided = this.decide(headers, clientIp);
-    if (decided instanceof Promise) return decided.then(principalOrThrow);
-    return principalOrThrow(decided);
-  }
 
   /**
    * Who is calling, or the 401, 429 or 503 that refuses the request: returned, not thrown, so
@@ -117,8 +110,8 @@ export class Authenticator {
     const entry = this.cache.jwt(token);
     if (!entry) return undefined;
     if (entry.expiresAtMs <= Date.now()) return { reason: 'JWT has expired' };
-    if (!entry.owner.enabled) return { reason: 'User account is disabled' };
-    return { principal: entry.owner.jwtPrincipal };
+    const refusal = userRefusal(entry.owner);
+    return refusal ? { reason: refusal } : { principal: entry.owner.jwtPrincipal };
   }
 
   private knownKey(presented: string): Decision | undefined {
@@ -143,13 +136,15 @@ export class Authenticator {
 
   private async verifyJwt(token: string): Promise<Decision> {
     const epoch = this.cache.epoch;
-    const outcome = await runStrategy<VerifiedJwt>(this.jwtStrategy, { headers: { authorization: `Bearer ${token}` } });
+    const outcome = await runStrategy<JwtDecision>(this.jwtStrategy, { headers: { authorization: `Bearer ${token}` } });
     if (!outcome.ok) {
       throwUnlessRefusal(outcome.error);
       return { reason: outcome.reason };
     }
-    this.cache.rememberJwt(epoch, token, outcome.user.expiresAtMs, outcome.user.user);
-    return { principal: jwtPrincipal(outcome.user.user) };
+    const decision = outcome.user;
+    if (!decision.ok) return { reason: decision.reason };
+    this.cache.rememberJwt(epoch, token, decision.expiresAtMs, decision.user);
+    return { principal: jwtPrincipal(decision.user) };
   }
 
   private async verifyKey(presented: string): Promise<Decision> {
@@ -180,11 +175,6 @@ function throwUnlessRefusal(error: unknown): void {
   if (error === undefined || error instanceof HttpException) return;
   if (isDatabaseUnavailable(error)) throw new ServiceUnavailableException(DATABASE_AWAY);
   throw error;
-}
-
-function principalOrThrow(decided: Principal | HttpException): Principal {
-  if (decided instanceof HttpException) throw decided;
-  return decided;
 }
 
 /** An HTTP refusal raised on the way (503 while the database is away) is a decision like any other. */

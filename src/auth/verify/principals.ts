@@ -5,6 +5,13 @@ import type { Right } from '../../rights/right.js';
 import { authorityRights, effectiveKeyRights } from '../../rights/rights.js';
 import type { User } from '../../users/user.entity.js';
 
+export const USER_DISABLED = 'User account is disabled';
+
+/** Why a user cannot call with a JWT, or null: the one place that decides it, for a token read now or remembered. */
+export function userRefusal(user: { enabled: boolean }): string | null {
+  return user.enabled ? null : USER_DISABLED;
+}
+
 /** A caller with a JWT: the user's own rights. */
 export function jwtPrincipal(user: User): Principal {
   return {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { isUuid } from '../../../common/ids.js';
@@ -6,6 +6,7 @@ import { SERVER_SECRETS, type ServerSecrets } from '../../../config/config.modul
 import type { User } from '../../../users/user.entity.js';
 import { UsersService } from '../../../users/users.service.js';
 import { SessionsService } from '../../login/sessions/sessions.service.js';
+import { userRefusal } from '../principals.js';
 
 export const JWT_STRATEGY = 'jwt';
 
@@ -21,12 +22,13 @@ export interface TokenPayload {
   exp?: number;
 }
 
-export interface VerifiedJwt {
-  user: User;
-  expiresAtMs: number;
-}
+/** What the strategy decided on a signed, unexpired token: its user as it is now, or why not. */
+export type JwtDecision = { ok: true; user: User; expiresAtMs: number } | { ok: false; reason: string };
 
-/** Verifies an access token (`Authorization: Bearer <jwt>`) and returns its user as it is now, while its session lasts. */
+/**
+ * Verifies an access token (`Authorization: Bearer <jwt>`): passport-jwt checks the signature and
+ * expiry, `validate` decides on the user and the session, returning the decision rather than throwing it.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
@@ -42,16 +44,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     });
   }
 
-  async validate(payload: TokenPayload): Promise<VerifiedJwt> {
+  async validate(payload: TokenPayload): Promise<JwtDecision> {
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
-      throw new UnauthorizedException('Not an access token');
+      return { ok: false, reason: 'Not an access token' };
     }
     // a token without a session was issued before there were sessions: it cannot be ended, so it is not taken
-    if (typeof payload.sid !== 'string' || !isUuid(payload.sid)) throw new UnauthorizedException(SESSION_ENDED);
+    if (typeof payload.sid !== 'string' || !isUuid(payload.sid)) return { ok: false, reason: SESSION_ENDED };
     const [user, live] = await Promise.all([this.users.findById(payload.sub), this.sessions.isLive(payload.sid, payload.sub)]);
-    if (!user) throw new UnauthorizedException("The token's user no longer exists");
-    if (!user.enabled) throw new UnauthorizedException('User account is disabled');
-    if (!live) throw new UnauthorizedException(SESSION_ENDED);
-    return { user, expiresAtMs: payload.exp * 1000 };
+    if (!user) return { ok: false, reason: "The token's user no longer exists" };
+    const refusal = userRefusal(user) ?? (live ? null : SESSION_ENDED);
+    return refusal ? { ok: false, reason: refusal } : { ok: true, user, expiresAtMs: payload.exp * 1000 };
   }
 }
