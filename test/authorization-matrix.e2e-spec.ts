@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 /*
  * Every route x every caller x every header style x every target, expected statuses generated from
- * one table of rules written from SPEC.md (not from the code): who manages whom, which right each
+ * one table of rules written from the contract (docs/contract.md), not from the code: who manages whom, which right each
  * route needs, and what each authority holds. A 2xx is only ever expected where the caller manages
  * the target. Nothing is drawn at random: every run sends the same requests.
  */
