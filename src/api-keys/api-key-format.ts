@@ -52,7 +52,7 @@ const KEY_LENGTH = ID_END + 1 + 52;
 /**
  * The id and secret of a key, by where they sit, without checking their alphabet: enough to look
  * up a remembered key, whose id is well-formed and whose secret, once it matches, is too
- * (`parseApiKey` decides on anything else). Measured: ~0.4 µs less per request than the regex.
+ * (`parseApiKey` decides on anything else), cheaper than the regex on every request.
  */
 export function splitApiKey(key: string): { id: string; secret: string } | null {
   // both dots: `NNSXS#<id>.<secret>` must not pass as the key it resembles (46 is '.')

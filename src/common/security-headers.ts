@@ -22,9 +22,8 @@ export function securityHeaders(): Record<string, string> {
 }
 
 /**
- * Helmet's security headers on every response. Not through @fastify/helmet: it rebuilds helmet's
- * middleware, directives parsed anew, on every request (measured: ~4% of the server's CPU on the
- * key-checking path); the same headers, computed once, cost one assignment per request.
+ * Helmet's security headers on every response, computed once: @fastify/helmet rebuilds helmet's
+ * middleware on every request, a cost on the key-checking path (docs/performance.md).
  */
 export function installSecurityHeaders(fastify: FastifyInstance): void {
   const headers = securityHeaders();
