@@ -31,9 +31,3 @@ export const RIGHT_CATALOG: readonly RightDescription[] = [
   { name: Right.USER_CUSTOMERS, description: "Manage the tenant's customers (tenant administrator)" },
   { name: Right.USER_ALL, description: 'All current and future user rights' },
 ];
-
-export const ALL_RIGHT_NAMES: readonly string[] = RIGHT_CATALOG.map((r) => r.name);
-
-export function isRight(name: string): name is Right {
-  return ALL_RIGHT_NAMES.includes(name);
-}
