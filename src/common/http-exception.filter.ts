@@ -2,12 +2,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-errors.js';
+import { DomainError, type DomainErrorKind } from './domain-error.js';
 import { redactSecrets } from './redact.js';
 
 interface ErrorBody {
   statusCode: number;
   error: string;
-  message: string | string[];
+  message: string;
+  errors?: string[];
   [extra: string]: unknown;
 }
 
@@ -29,6 +31,14 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The one place a domain error's kind becomes an HTTP status (docs/errors.md lists the errors of each). */
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+};
+
 /** PostgreSQL error codes that are the caller's fault, or the database's absence. */
 const PG_ERRORS: Record<string, [number, string]> = {
   '23505': [409, 'The value is already taken'],
@@ -47,9 +57,13 @@ const replies = new WeakMap<object, ErrorReply>();
 const logger = new Logger('HttpExceptionFilter');
 
 /**
- * Every error leaves as `{statusCode, error, message}` JSON. Client errors say what was wrong;
- * anything unexpected is logged here and answered with a plain 500, never a stack trace. A key or
- * JWT that a message echoes (a 404 repeats the path a key was pasted into) is redacted.
+ * Every error leaves as `{statusCode, error, message, ...extra}` JSON, `message` always one string.
+ * A refusal of invalid input (class-validator's list, a domain error of kind `invalid`) also lists
+ * each problem in `errors: string[]`, and its `message` is them joined by "; ". Domain errors get
+ * their status from their kind (STATUS_OF) and their extra fields (`missingRights`) from the error;
+ * HTTP exceptions keep theirs. Anything unexpected is logged here with its stack and answered with a
+ * plain 500, never a stack trace. A key or JWT that a message echoes (a 404 repeats the path a key
+ * was pasted into) is redacted. The rule, the kinds and the errors: docs/errors.md.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -74,47 +88,48 @@ function errorReply(exception: unknown): ErrorReply {
   let known = exception instanceof HttpException ? replies.get(exception) : undefined;
   if (!known) {
     const body = toBody(exception);
-    body.message = redactMessage(body.message);
     known = { statusCode: body.statusCode, json: JSON.stringify(body) };
     if (exception instanceof HttpException) replies.set(exception, known);
   }
   return known;
 }
 
-/** A message's strings with any key or JWT redacted (a thrower may have put anything in it). */
-function redactMessage(message: unknown): string | string[] {
-  if (typeof message === 'string') return redactSecrets(message);
-  if (Array.isArray(message)) return message.map((line: unknown) => (typeof line === 'string' ? redactSecrets(line) : line)) as string[];
-  return message as string;
-}
-
 function toBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    const status = STATUS_OF[exception.kind];
+    return errorBody(status, REASONS[status]!, exception.kind === 'invalid' ? [exception.message] : exception.message, exception.extra);
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
     if (typeof response === 'object' && response !== null) {
       const { statusCode: _s, error, message, ...extra } = response as Record<string, unknown>;
-      return {
-        statusCode: status,
-        error: (typeof error === 'string' ? error : undefined) ?? REASONS[status] ?? 'Error',
-        message: (message as string | string[]) ?? exception.message,
-        ...extra,
-      };
+      return errorBody(status, (typeof error === 'string' ? error : undefined) ?? REASONS[status] ?? 'Error', message ?? exception.message, extra);
     }
-    return { statusCode: status, error: REASONS[status] ?? 'Error', message: String(response) };
+    return errorBody(status, REASONS[status] ?? 'Error', String(response));
   }
   if (exception instanceof QueryFailedError) {
     const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
     const known = PG_ERRORS[code];
-    if (known) return { statusCode: known[0], error: REASONS[known[0]]!, message: known[1] };
+    if (known) return errorBody(known[0], REASONS[known[0]]!, known[1]);
   }
   const status = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own errors: malformed JSON, wrong content type, body too large ...
-    return { statusCode: status, error: REASONS[status] ?? 'Bad Request', message: (exception as Error).message };
+    return errorBody(status, REASONS[status] ?? 'Bad Request', (exception as Error).message);
   }
   if (isDatabaseUnavailable(exception)) {
-    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: REASONS[503]!, message: 'The database is unavailable; try again shortly' };
+    return errorBody(HttpStatus.SERVICE_UNAVAILABLE, REASONS[503]!, 'The database is unavailable; try again shortly');
   }
-  return { statusCode: 500, error: REASONS[500]!, message: 'Internal server error' };
+  return errorBody(500, REASONS[500]!, 'Internal server error');
+}
+
+/**
+ * The body, its message one string: a list of problems is joined, and kept whole in `errors`. Any
+ * key or JWT in the message is redacted (a thrower may have put anything in it).
+ */
+function errorBody(statusCode: number, error: string, message: unknown, extra: Readonly<Record<string, unknown>> = {}): ErrorBody {
+  if (!Array.isArray(message)) return { statusCode, error, message: redactSecrets(String(message)), ...extra };
+  const errors = message.map((problem: unknown) => redactSecrets(String(problem)));
+  return { statusCode, error, message: errors.join('; '), errors, ...extra };
 }
