@@ -1,10 +1,11 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import type { Principal } from '../rights/principal.js';
 import type { Customer } from './customer.entity.js';
 import { CustomersRepository } from './customers.repository.js';
 import type { NamedPageQueryDto } from './dto/named-page-query.dto.js';
+import { CustomerNotFound, NotInTenant } from './tenant.errors.js';
 
 type Caller = Pick<Principal, 'tenantId'>;
 
@@ -28,13 +29,13 @@ export class CustomersService {
   /** Deletes the customer with its users and their keys. */
   async delete(caller: Caller, id: string): Promise<void> {
     const customer = await this.customers.findByIdInTenant(ownTenant(caller), id);
-    if (!customer) throw new NotFoundException(`Customer ${id} not found`);
+    if (!customer) throw new CustomerNotFound(id);
     await this.customers.delete(customer.id);
     this.changes.publish({ kind: 'reset' });
   }
 }
 
 function ownTenant(caller: Caller): string {
-  if (!caller.tenantId) throw new ForbiddenException('Customers belong to a tenant: only its tenant administrators manage them');
+  if (!caller.tenantId) throw new NotInTenant();
   return caller.tenantId;
 }

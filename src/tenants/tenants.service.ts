@@ -1,8 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import type { NamedPageQueryDto } from './dto/named-page-query.dto.js';
 import type { Tenant } from './tenant.entity.js';
+import { TenantNotFound } from './tenant.errors.js';
 import { TenantsRepository } from './tenants.repository.js';
 
 /** Tenants, managed by system administrators. */
@@ -24,7 +25,7 @@ export class TenantsService {
 
   /** Deletes the tenant with its customers, users and their keys. */
   async delete(id: string): Promise<void> {
-    if (!(await this.tenants.findById(id))) throw new NotFoundException(`Tenant ${id} not found`);
+    if (!(await this.tenants.findById(id))) throw new TenantNotFound(id);
     await this.tenants.delete(id);
     this.changes.publish({ kind: 'reset' });
   }
