@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
@@ -8,10 +8,23 @@ import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
 import { authorityRights, missingRights } from '../rights/rights.js';
 import { CustomersRepository } from '../tenants/customers.repository.js';
+import { CustomerNotFound, TenantNotFound } from '../tenants/tenant.errors.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import type { UserPageQueryDto } from './dto/user-page-query.dto.js';
 import { creatableAuthorities, manages } from './management.js';
+import {
+  CannotCreateAuthority,
+  CannotGrantAuthority,
+  CannotSwitchOwnAccount,
+  EmailTaken,
+  LastSysAdmin,
+  MissingPlacement,
+  NotManaged,
+  OutsideOwnTenant,
+  UnwantedPlacement,
+  UserNotFound,
+} from './user.errors.js';
 import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
@@ -50,11 +63,11 @@ export class UsersService {
     return this.users.findByIds(ids);
   }
 
-  /** The target of a `/users/{userId}` route: 404 when unknown, 403 when the actor does not manage it. */
+  /** The target of a `/users/{userId}` route: not found when unknown, refused when the actor does not manage it. */
   async getManaged(actor: Principal, userId: string): Promise<User> {
     const user = await this.users.findById(userId === 'me' ? actor.userId : userId);
-    if (!user) throw new NotFoundException(`User ${userId} not found`);
-    if (!manages(actor, user)) throw new ForbiddenException(`You do not manage user ${userId}`);
+    if (!user) throw new UserNotFound(userId);
+    if (!manages(actor, user)) throw new NotManaged(userId);
     return user;
   }
 
@@ -64,13 +77,11 @@ export class UsersService {
   }
 
   async create(actor: Principal, dto: CreateUserDto): Promise<User> {
-    if (!creatableAuthorities(actor).includes(dto.authority)) {
-      throw new ForbiddenException(`A ${actor.authority} cannot create ${dto.authority} users`);
-    }
+    if (!creatableAuthorities(actor).includes(dto.authority)) throw new CannotCreateAuthority(actor.authority, dto.authority);
     // whoever sets a new user's password can act as that user: only a caller holding its rights may
     assertHoldsAuthority(actor, dto.authority);
     const { tenantId, customerId } = await this.placement(actor, dto);
-    if (await this.users.findByEmail(dto.email)) throw new ConflictException(`Email ${dto.email} is already taken`);
+    if (await this.users.findByEmail(dto.email)) throw new EmailTaken(dto.email);
     const user = this.users.create({
       email: dto.email,
       passwordHash: await this.hashPassword(dto.password),
@@ -86,9 +97,7 @@ export class UsersService {
 
   async update(actor: Principal, userId: string, dto: UpdateUserDto): Promise<User> {
     const user = await this.getManaged(actor, userId);
-    if (dto.enabled !== undefined && user.id === actor.userId) {
-      throw new ForbiddenException('You cannot enable or disable your own account');
-    }
+    if (dto.enabled !== undefined && user.id === actor.userId) throw new CannotSwitchOwnAccount();
     if (dto.enabled === false) await this.keepOneSysAdmin(user);
     // re-enabling a user hands its rights out again: only to a caller holding them all
     if (dto.enabled === true && !user.enabled) assertHoldsAuthority(actor, user.authority);
@@ -97,7 +106,7 @@ export class UsersService {
     if (dto.lastName !== undefined) changes.lastName = dto.lastName;
     if (dto.enabled !== undefined) changes.enabled = dto.enabled;
     const saved = Object.keys(changes).length ? await this.users.update(user.id, changes) : user;
-    if (!saved) throw new NotFoundException(`User ${userId} not found`);
+    if (!saved) throw new UserNotFound(userId);
     // disabling ended the user's sessions in the same statement (a trigger: see the Sessions migration),
     // so re-enabling it later revives none of its tokens
     if (saved.enabled !== user.enabled) this.changes.publish({ kind: 'user', id: user.id });
@@ -119,33 +128,29 @@ export class UsersService {
   /** The tenant and customer a new user goes into, checked against the actor's own place. */
   private async placement(actor: Principal, dto: CreateUserDto): Promise<{ tenantId: string | null; customerId: string | null }> {
     if (dto.authority === Authority.SYS_ADMIN) {
-      if (dto.tenantId || dto.customerId) throw new BadRequestException('A system administrator belongs to no tenant or customer');
+      if (dto.tenantId || dto.customerId) throw new UnwantedPlacement(Authority.SYS_ADMIN);
       return { tenantId: null, customerId: null };
     }
     let tenantId = dto.tenantId;
     if (actor.authority === Authority.TENANT_ADMIN) {
-      if (tenantId && tenantId !== actor.tenantId) throw new ForbiddenException('You can only create users in your own tenant');
+      if (tenantId && tenantId !== actor.tenantId) throw new OutsideOwnTenant();
       tenantId = actor.tenantId!;
     }
-    if (!tenantId) throw new BadRequestException(['tenantId is required for a tenant administrator']);
-    if (!(await this.tenants.findById(tenantId))) throw new NotFoundException(`Tenant ${tenantId} not found`);
+    if (!tenantId) throw new MissingPlacement('tenantId');
+    if (!(await this.tenants.findById(tenantId))) throw new TenantNotFound(tenantId);
     if (dto.authority === Authority.TENANT_ADMIN) {
-      if (dto.customerId) throw new BadRequestException('A tenant administrator belongs to no customer');
+      if (dto.customerId) throw new UnwantedPlacement(Authority.TENANT_ADMIN);
       return { tenantId, customerId: null };
     }
-    if (!dto.customerId) throw new BadRequestException(['customerId is required for a customer user']);
-    if (!(await this.customers.findByIdInTenant(tenantId, dto.customerId))) {
-      throw new NotFoundException(`Customer ${dto.customerId} not found in tenant ${tenantId}`);
-    }
+    if (!dto.customerId) throw new MissingPlacement('customerId');
+    if (!(await this.customers.findByIdInTenant(tenantId, dto.customerId))) throw new CustomerNotFound(dto.customerId, tenantId);
     return { tenantId, customerId: dto.customerId };
   }
 
   /** Someone must be able to log in as system administrator: refuses to disable or delete the last one. */
   private async keepOneSysAdmin(user: User): Promise<void> {
     if (user.authority !== Authority.SYS_ADMIN || !user.enabled) return;
-    if ((await this.users.countEnabledSysAdmins()) <= 1) {
-      throw new ConflictException('The last enabled system administrator cannot be disabled or deleted');
-    }
+    if ((await this.users.countEnabledSysAdmins()) <= 1) throw new LastSysAdmin();
   }
 }
 
@@ -155,7 +160,5 @@ export class UsersService {
  */
 function assertHoldsAuthority(actor: Pick<Principal, 'rights'>, authority: Authority): void {
   const lacking = missingRights(actor.rights, authorityRights(authority));
-  if (lacking.length) {
-    throw new ForbiddenException({ message: `A ${authority} holds rights you do not: ${lacking.join(', ')}`, missingRights: lacking });
-  }
+  if (lacking.length) throw new CannotGrantAuthority(authority, lacking);
 }
