@@ -1,9 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { AppConfig } from '../config/app-config.js';
 import type { ServerSecrets } from '../config/config.module.js';
+import { Authority } from '../rights/authority.js';
+import type { Principal } from '../rights/principal.js';
+import { Right } from '../rights/right.js';
+import { authorityRights } from '../rights/rights.js';
 import type { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret } from './api-key-format.js';
 import type { ApiKey } from './api-key.entity.js';
+import { ApiKeyChanged, ApiKeyNotFound, CannotGrant, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import type { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeyRejected, ApiKeysService } from './api-keys.service.js';
 
@@ -39,5 +45,71 @@ describe('ApiKeysService.verify', () => {
     expect(b).toMatchObject({ status: 'rejected', reason: { record: { key: { id: issued[0]!.id } }, message: 'Invalid API key' } });
     expect((b as PromiseRejectedResult).reason).toBeInstanceOf(ApiKeyRejected);
     expect(c).toMatchObject({ status: 'fulfilled', value: { owner: { id: 'u2' } } });
+  });
+});
+
+/** A caller with a customer user's rights, by JWT or by a key holding only `keyRights`. */
+function makeCaller(keyRights?: Right[]): Principal {
+  return {
+    userId: 'u1',
+    authority: Authority.CUSTOMER_USER,
+    tenantId: 't1',
+    customerId: 'c1',
+    method: keyRights ? 'apiKey' : 'jwt',
+    apiKeyId: keyRights ? 'K0' : null,
+    keyRights: keyRights ?? null,
+    rights: keyRights ? new Set(keyRights) : authorityRights(Authority.CUSTOMER_USER),
+  };
+}
+
+/** A service over one user's keys, the caller's to manage, with room for `max` keys living at most `maxDays`. */
+function makeManagingService({ max = 0, maxDays = 0, count = 0 } = {}) {
+  const owner = { id: 'u1', tenantId: 't1', enabled: true } as User;
+  const key = { id: 'K1', userId: owner.id, rights: [Right.USER_INFO], enabled: true, expiresAt: null } as unknown as ApiKey;
+  const keys = {
+    countForUser: vi.fn(async () => count),
+    findByIdForUser: vi.fn(async (_userId: string, id: string) => (id === key.id ? key : null)),
+    updateForUser: vi.fn(async (): Promise<ApiKey | null> => null),
+    deleteForUser: vi.fn(async () => false),
+    insert: vi.fn(),
+  };
+  const users = { getManaged: vi.fn(async () => owner) };
+  const config = { API_KEYS_MAX_PER_USER: max, API_KEYS_MAX_LIFETIME_DAYS: maxDays } as AppConfig;
+  const sut = new ApiKeysService(keys as unknown as ApiKeysRepository, users as unknown as UsersService, null as never, config, null as never, secrets);
+  return { sut, keys };
+}
+
+describe('ApiKeysService refusals, in the domain\'s words', () => {
+  it('CannotGrant names the rights the caller lacks', async () => {
+    const { sut, keys } = makeManagingService();
+    const refused = sut.create(makeCaller([Right.USER_INFO]), 'me', { description: 'robot', rights: [Right.USER_INFO, Right.USER_SETTINGS_BASIC] }, '127.0.0.1');
+    await expect(refused).rejects.toBeInstanceOf(CannotGrant);
+    await expect(refused).rejects.toMatchObject({ kind: 'forbidden', missingRights: [Right.USER_SETTINGS_BASIC], extra: { missingRights: [Right.USER_SETTINGS_BASIC] } });
+    expect(keys.insert).not.toHaveBeenCalled();
+  });
+
+  it('CannotGrant RIGHT_USER_ALL to a key caller whose key lacks it', async () => {
+    const { sut } = makeManagingService();
+    const caller = { ...makeCaller([Right.USER_INFO]), rights: authorityRights(Authority.CUSTOMER_USER) };
+    await expect(sut.create(caller, 'me', { description: 'robot' }, '127.0.0.1')).rejects.toMatchObject({ missingRights: [Right.USER_ALL] });
+  });
+
+  it('TooManyApiKeys once the user holds the most allowed', async () => {
+    const { sut } = makeManagingService({ max: 2, count: 2 });
+    await expect(sut.create(makeCaller(), 'me', { description: 'third' }, '127.0.0.1')).rejects.toEqual(new TooManyApiKeys('u1', 2));
+  });
+
+  it('InvalidExpiry beyond the longest lifetime, or taken away', async () => {
+    const { sut } = makeManagingService({ maxDays: 30 });
+    const late = new Date(Date.now() + 31 * 86_400_000).toISOString();
+    await expect(sut.create(makeCaller(), 'me', { description: 'long', expiresAt: late }, '127.0.0.1')).rejects.toEqual(new InvalidExpiry(30, 'too late'));
+    await expect(sut.update(makeCaller(), 'me', 'K1', { expiresAt: null }, '127.0.0.1')).rejects.toMatchObject({ kind: 'invalid', problem: 'missing' });
+  });
+
+  it('ApiKeyNotFound for a key that is not the user\'s, ApiKeyChanged when it went meanwhile', async () => {
+    const { sut } = makeManagingService();
+    await expect(sut.get(makeCaller(), 'me', 'K2')).rejects.toEqual(new ApiKeyNotFound('K2', 'me'));
+    await expect(sut.delete(makeCaller(), 'me', 'K2', '127.0.0.1')).rejects.toBeInstanceOf(ApiKeyNotFound);
+    await expect(sut.update(makeCaller(), 'me', 'K1', { description: 'renamed' }, '127.0.0.1')).rejects.toEqual(new ApiKeyChanged('K1'));
   });
 });

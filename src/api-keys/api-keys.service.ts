@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { AuditPageQueryDto } from '../audit/audit-event.dto.js';
 import { AuditAction, type AuditEvent } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -15,6 +15,7 @@ import { UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
+import { ApiKeyChanged, ApiKeyNotFound, CannotGrant, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
@@ -30,7 +31,8 @@ export interface VerifiedApiKey {
 /**
  * A presented key that does not authenticate. `record` is what the database holds for its id:
  * null when no key has that id, absent when the key was malformed and never looked up. Callers may
- * remember it, so the next attempt with the same id needs no database read.
+ * remember it, so the next attempt with the same id needs no database read. A 401, not a domain
+ * error: the authenticator tells it from other refusals as the credential's own.
  */
 export class ApiKeyRejected extends UnauthorizedException {
   constructor(
@@ -68,9 +70,7 @@ export class ApiKeysService {
     this.assertGrantable(caller, rights);
     const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
     const max = this.config.API_KEYS_MAX_PER_USER;
-    if (max > 0 && (await this.keys.countForUser(owner.id)) >= max) {
-      throw new ConflictException(`User ${owner.id} already has ${max} API keys, the most allowed; delete one first`);
-    }
+    if (max > 0 && (await this.keys.countForUser(owner.id)) >= max) throw new TooManyApiKeys(owner.id, max);
     const generated = generateApiKey();
     const apiKey = await this.keys.insert(
       this.keys.create({
@@ -102,11 +102,11 @@ export class ApiKeysService {
     return (await this.ownedKey(caller, userId, keyId)).key;
   }
 
-  /** The key and its owner: 404 unless the key is the user's, 403/404 unless the caller manages the user. */
+  /** The key and its owner: not found unless the key is the user's, refused unless the caller manages the user. */
   private async ownedKey(caller: Principal, userId: string, keyId: string): Promise<{ owner: User; key: ApiKey }> {
     const owner = await this.users.getManaged(caller, userId);
     const key = await this.keys.findByIdForUser(owner.id, keyId);
-    if (!key) throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
+    if (!key) throw new ApiKeyNotFound(keyId, userId);
     return { owner, key };
   }
 
@@ -127,7 +127,7 @@ export class ApiKeysService {
     if ((changes.enabled === true && !key.enabled) || extends_) this.assertGrantable(caller, key.rights as Right[]);
     // a rights change is checked against the rights read above: refused if they changed meanwhile
     const saved = await this.keys.updateForUser(owner.id, key.id, changes, dto.rights ? key.rights : undefined);
-    if (!saved) throw new ConflictException(`API key ${keyId} was deleted or changed meanwhile; read it again`);
+    if (!saved) throw new ApiKeyChanged(keyId);
     this.changes.publish({ kind: 'apiKey', id: key.id });
     await this.audit.record(...this.updateEvents(key, saved).map((event) => ({ ...this.auditFields(caller, owner, key.id, clientIp), ...event })));
     return saved;
@@ -135,9 +135,7 @@ export class ApiKeysService {
 
   async delete(caller: Principal, userId: string, keyId: string, clientIp: string): Promise<void> {
     const owner = await this.users.getManaged(caller, userId);
-    if (!(await this.keys.deleteForUser(owner.id, keyId))) {
-      throw new NotFoundException(`API key ${keyId} not found for user ${userId}`);
-    }
+    if (!(await this.keys.deleteForUser(owner.id, keyId))) throw new ApiKeyNotFound(keyId, userId);
     this.changes.publish({ kind: 'apiKey', id: keyId });
     await this.audit.record({ ...this.auditFields(caller, owner, keyId, clientIp), action: AuditAction.API_KEY_DELETED });
   }
@@ -209,9 +207,7 @@ export class ApiKeysService {
     if (rights.includes(Right.USER_ALL) && caller.method === 'apiKey' && !caller.keyRights?.includes(Right.USER_ALL)) {
       lacking.unshift(Right.USER_ALL);
     }
-    if (lacking.length) {
-      throw new ForbiddenException({ message: `You cannot grant rights you do not hold: ${lacking.join(', ')}`, missingRights: lacking });
-    }
+    if (lacking.length) throw new CannotGrant(lacking);
   }
 
   /** An expiry within the configured maximum lifetime; a new key without one gets the maximum. */
@@ -221,11 +217,9 @@ export class ApiKeysService {
     const latest = Date.now() + maxDays * DAY_MS;
     if (!expiresAt) {
       if (isNew) return new Date(latest);
-      throw new BadRequestException([`expiresAt is required: keys live at most ${maxDays} days`]);
+      throw new InvalidExpiry(maxDays, 'missing');
     }
-    if (Date.parse(expiresAt) > latest) {
-      throw new BadRequestException([`expiresAt must be within ${maxDays} days from now`]);
-    }
+    if (Date.parse(expiresAt) > latest) throw new InvalidExpiry(maxDays, 'too late');
     return new Date(expiresAt);
   }
 }
