@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { consoleRoot, serveConsole } from '../src/console/serve-console.js';
-import { CHROMIUM, hasChromium, launchChromium, within, type LaunchedBrowser } from './support/browser.js';
+import { CHROMIUM, closeBrowserAndApp, hasChromium, launchChromium, type LaunchedBrowser } from './support/browser.js';
 import { World, type TestUser } from './support/client.js';
 import { createTestDatabase, testEnv, type TestApp } from './support/test-app.js';
 
@@ -85,13 +85,7 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     browser = launched.browser;
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
-  afterAll(async () => {
-    try {
-      await launched?.close();
-    } finally {
-      await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
-    }
-  }, 60_000);
+  afterAll(() => closeBrowserAndApp(launched, sut), 60_000);
 
   /** A person's fresh browser on /console. */
   async function openConsole(): Promise<Page> {

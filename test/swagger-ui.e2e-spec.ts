@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, hasChromium, launchChromium, within, type LaunchedBrowser } from './support/browser.js';
+import { CHROMIUM, closeBrowserAndApp, hasChromium, launchChromium, type LaunchedBrowser } from './support/browser.js';
 import { World, type TestUser } from './support/client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -45,13 +45,7 @@ describe.skipIf(!hasChromium)('Swagger UI in a real browser', () => {
     browser = launched.browser;
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
-  afterAll(async () => {
-    try {
-      await launched?.close();
-    } finally {
-      await within(30_000, 'Closing the app', sut?.close() ?? Promise.resolve());
-    }
-  }, 60_000);
+  afterAll(() => closeBrowserAndApp(launched, sut), 60_000);
   afterEach(async () => {
     await context?.close();
     context = undefined;

@@ -46,6 +46,18 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Launched
   };
 }
 
+/**
+ * A browser suite's teardown: Chromium first, then the app, each within its time; the app is closed
+ * even when closing the browser throws.
+ */
+export async function closeBrowserAndApp(launched: LaunchedBrowser | undefined, app: { close(): Promise<void> } | undefined): Promise<void> {
+  try {
+    await launched?.close();
+  } finally {
+    await within(30_000, 'Closing the app', app?.close() ?? Promise.resolve());
+  }
+}
+
 /** Fails, naming the step, when `step` takes longer than `ms`: a teardown that hangs says what hung. */
 export async function within<T>(ms: number, what: string, step: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
