@@ -1,11 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ALL_RIGHTS, api, keysPath, type ApiKey, type Page, type PageQuery } from './api';
-import { ErrorMessage, Modal, Pager, SearchBox, SortHeader, toProblem, type Problem } from './components';
+import { ALL_RIGHTS, FIRST_PAGE, api, keysPath, type ApiKey, type Page, type PageQuery } from './api';
+import { ErrorMessage, Modal, PagedTable, SearchBox, SortHeader, toProblem, type Problem } from './components';
 import { formatDateTime } from './format';
 import { GenerateDialog } from './generate-dialog';
 import { PencilIcon, TrashIcon } from './icons';
-
-const FIRST_PAGE: PageQuery = { page: 0, pageSize: 20, textSearch: '', sortProperty: 'createdAt', sortOrder: 'DESC' };
 
 /**
  * The API keys of one user (`me`, or a user the caller manages): generate, list, enable or
@@ -74,7 +72,14 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
       <p class="notice" role="status">
         {notice}
       </p>
-      <div class="table-wrap">
+      <PagedTable
+        page={page}
+        failed={problem !== null}
+        query={query}
+        setQuery={setQuery}
+        noun={['key', 'keys']}
+        empty={query.textSearch ? `No key’s description contains “${query.textSearch}”.` : 'No API keys yet. Generate one to let a program call the API.'}
+      >
         <table class="table" aria-label="API keys">
           <thead>
             <tr>
@@ -124,22 +129,7 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
             ))}
           </tbody>
         </table>
-        {page && page.data.length === 0 && (
-          <p class="empty">{query.textSearch ? `No key’s description contains “${query.textSearch}”.` : 'No API keys yet. Generate one to let a program call the API.'}</p>
-        )}
-        {!page && !problem && <p class="empty">Loading…</p>}
-      </div>
-      {page && (
-        <Pager
-          query={query}
-          totalPages={page.totalPages}
-          totalElements={page.totalElements}
-          hasNext={page.hasNext}
-          noun={['key', 'keys']}
-          onPage={(n) => setQuery((q) => ({ ...q, page: n }))}
-          onPageSize={(pageSize) => setQuery((q) => ({ ...q, pageSize, page: 0 }))}
-        />
-      )}
+      </PagedTable>
       {generating && (
         <GenerateDialog
           userId={userId}

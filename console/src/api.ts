@@ -67,6 +67,9 @@ export interface PageQuery {
   sortOrder: 'ASC' | 'DESC';
 }
 
+/** A list's first page in the server's default order: newest first, 20 rows. */
+export const FIRST_PAGE: PageQuery = { page: 0, pageSize: 20, textSearch: '', sortProperty: 'createdAt', sortOrder: 'DESC' };
+
 /** An answer the server refused, in words a person can read. */
 export class ApiError extends Error {
   constructor(

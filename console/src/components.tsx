@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, SessionEndedError, type PageQuery } from './api';
+import { ApiError, SessionEndedError, type Page, type PageQuery } from './api';
 
 /** What went wrong, for the screen: the server's own words, or the reason the browser gave. */
 export type Problem = { title: string; details: string[]; missingRight?: string };
@@ -109,26 +109,48 @@ export function SortHeader(props: {
   );
 }
 
-export function Pager(props: {
+/**
+ * A list's table with what goes with it: a line when the page is empty or still loading, and under it
+ * the pager, which moves the list's query (`setQuery`) through the pages.
+ */
+export function PagedTable(props: {
+  page: Page<unknown> | null;
+  /** Loading failed: the error says so, not "Loading…". */
+  failed: boolean;
   query: PageQuery;
-  totalPages: number;
-  totalElements: number;
-  hasNext: boolean;
+  setQuery: (change: (query: PageQuery) => PageQuery) => void;
   noun: [string, string];
-  onPage: (page: number) => void;
-  onPageSize: (size: number) => void;
+  /** What an empty page says. */
+  empty: string;
+  children: ComponentChildren;
 }) {
+  const { page } = props;
+  return (
+    <>
+      <div class="table-wrap">
+        {props.children}
+        {page && page.data.length === 0 && <p class="empty">{props.empty}</p>}
+        {!page && !props.failed && <p class="empty">Loading…</p>}
+      </div>
+      {page && <Pager page={page} query={props.query} setQuery={props.setQuery} noun={props.noun} />}
+    </>
+  );
+}
+
+function Pager(props: { page: Page<unknown>; query: PageQuery; setQuery: (change: (query: PageQuery) => PageQuery) => void; noun: [string, string] }) {
+  const { totalPages, totalElements, hasNext } = props.page;
   const { page, pageSize } = props.query;
   const [one, many] = props.noun;
   const sizeId = useRef(`page-size-${Math.random().toString(36).slice(2)}`).current;
+  const setPage = (n: number) => props.setQuery((q) => ({ ...q, page: n }));
   return (
     <nav class="pager" aria-label="Pages">
       <span>
-        {props.totalElements} {props.totalElements === 1 ? one : many}
+        {totalElements} {totalElements === 1 ? one : many}
       </span>
       <span>
         <label for={sizeId}>Rows per page</label>{' '}
-        <select id={sizeId} value={String(pageSize)} onChange={(event) => props.onPageSize(Number(event.currentTarget.value))}>
+        <select id={sizeId} value={String(pageSize)} onChange={(event) => props.setQuery((q) => ({ ...q, pageSize: Number(event.currentTarget.value), page: 0 }))}>
           {[10, 20, 50, 100].map((size) => (
             <option key={size} value={String(size)}>
               {size}
@@ -136,13 +158,13 @@ export function Pager(props: {
           ))}
         </select>
       </span>
-      <button type="button" disabled={page === 0} onClick={() => props.onPage(page - 1)}>
+      <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
         ‹ Previous
       </button>
       <span aria-live="polite">
-        Page {page + 1} of {Math.max(1, props.totalPages)}
+        Page {page + 1} of {Math.max(1, totalPages)}
       </span>
-      <button type="button" disabled={!props.hasNext} onClick={() => props.onPage(page + 1)}>
+      <button type="button" disabled={!hasNext} onClick={() => setPage(page + 1)}>
         Next ›
       </button>
     </nav>

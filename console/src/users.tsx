@@ -1,12 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type CurrentUser, type Page, type PageQuery, type User } from './api';
+import { FIRST_PAGE, api, type CurrentUser, type Page, type PageQuery, type User } from './api';
 import { ApiKeysPanel } from './api-keys-panel';
 import { Profile } from './account';
-import { ErrorMessage, Pager, SearchBox, SortHeader, toProblem, type Problem } from './components';
+import { ErrorMessage, PagedTable, SearchBox, SortHeader, toProblem, type Problem } from './components';
 import { authorityLabel, formatDateTime, fullName, userLabel } from './format';
 import { href } from './router';
-
-const FIRST_PAGE: PageQuery = { page: 0, pageSize: 20, textSearch: '', sortProperty: 'createdAt', sortOrder: 'DESC' };
 
 /** The users the caller manages: the REST API lists no one else. */
 export function UsersScreen() {
@@ -35,7 +33,7 @@ export function UsersScreen() {
           <SearchBox label="Search users" value={query.textSearch} onSearch={(textSearch) => setQuery((q) => ({ ...q, textSearch, page: 0 }))} />
         </div>
         <ErrorMessage problem={problem} />
-        <div class="table-wrap">
+        <PagedTable page={page} failed={problem !== null} query={query} setQuery={setQuery} noun={['user', 'users']} empty="No user matches.">
           <table class="table" aria-label="Users">
             <thead>
               <tr>
@@ -62,20 +60,7 @@ export function UsersScreen() {
               ))}
             </tbody>
           </table>
-          {page && page.data.length === 0 && <p class="empty">No user matches.</p>}
-          {!page && !problem && <p class="empty">Loading…</p>}
-        </div>
-        {page && (
-          <Pager
-            query={query}
-            totalPages={page.totalPages}
-            totalElements={page.totalElements}
-            hasNext={page.hasNext}
-            noun={['user', 'users']}
-            onPage={(n) => setQuery((q) => ({ ...q, page: n }))}
-            onPageSize={(pageSize) => setQuery((q) => ({ ...q, pageSize, page: 0 }))}
-          />
-        )}
+        </PagedTable>
       </section>
     </>
   );
