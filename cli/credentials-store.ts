@@ -44,6 +44,15 @@ export class CredentialsStore {
     return login;
   }
 
+  /** The login, or undefined when there is none or it cannot be read: for the commands that replace or remove it. */
+  readIfIntact(): StoredLogin | undefined {
+    try {
+      return this.read();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Writes a new file and renames it over the old one, so a crash never leaves half a token pair. */
   write(login: StoredLogin): void {
     const folder = dirname(this.file);

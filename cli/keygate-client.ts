@@ -1,6 +1,5 @@
 import type { CredentialsStore, StoredLogin } from './credentials-store.js';
-import { CliError } from './cli-error.js';
-import { notKeygate, redirected, refused, unreachable } from './server-errors.js';
+import { RefusedError, notKeygate, redirected, refused, unreachable } from './server-errors.js';
 
 /** Who the requests are made as: an API key, the stored login, or nobody (to log in). */
 export type Credential =
@@ -48,14 +47,30 @@ export class KeygateClient {
     return this.request<TokenPair>('POST', '/api/auth/login', { body: { username, password } });
   }
 
+  /**
+   * `POST /api/auth/logout`: ends the stored login's session on the server. False when the server
+   * had no live session for it any more (logged out, ended or expired), which ends it just as well.
+   */
+  async logout(): Promise<boolean> {
+    try {
+      await this.request('POST', '/api/auth/logout');
+      return true;
+    } catch (error) {
+      if (error instanceof RefusedError && error.status === 401) return false;
+      throw error;
+    }
+  }
+
+  /** Each refresh token works once: the new pair is stored before anything else is sent, or the next command would end the session. */
   private async refreshLogin(credential: Extract<Credential, { kind: 'login' }>): Promise<void> {
     this.refreshed = true;
+    const { url } = credential.login;
     const response = await this.send('POST', '/api/auth/token', { body: { refreshToken: credential.login.refreshToken } }, false);
     if (response.status === 401 || response.status === 400) {
-      throw new CliError(`your login to ${credential.login.url} has expired; run "keygate login --url ${credential.login.url} --username <email>" again`);
+      throw new RefusedError(`your login to ${url} has expired or was ended; run "keygate login --url ${url} --username <email>" again`, response.status);
     }
     const pair = await this.read<TokenPair>(response);
-    credential.login = { url: credential.login.url, token: pair.token, refreshToken: pair.refreshToken };
+    credential.login = { url, token: pair.token, refreshToken: pair.refreshToken };
     credential.store.write(credential.login);
   }
 

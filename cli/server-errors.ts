@@ -43,12 +43,22 @@ export function notKeygate(server: URL, status: number, contentType: string | nu
   return new CliError(`${server.origin} answered HTTP ${status} (${contentType || 'no content type'}), not keygate's JSON; ${URL_HINT}`);
 }
 
+/** keygate answered and refused: the status kept, so a command can tell "already so" from a failure. */
+export class RefusedError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A 4xx or 5xx from keygate: the server's message, then what to do about it. */
-export function refused(status: number, body: unknown, credential: CredentialKind): CliError {
+export function refused(status: number, body: unknown, credential: CredentialKind): RefusedError {
   const error = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
   const message = serverMessage(error) ?? `HTTP ${status}`;
   const advice = adviceFor(status, error, message, credential);
-  return new CliError(`${message} (HTTP ${status})${advice ? `; ${advice}` : ''}`);
+  return new RefusedError(`${message} (HTTP ${status})${advice ? `; ${advice}` : ''}`, status);
 }
 
 function serverMessage(error: ErrorBody): string | undefined {

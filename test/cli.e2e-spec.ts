@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIGHT_CATALOG } from '../src/rights/right.js';
-import { type Client, type TestUser, World } from './support/client.js';
+import { Client, type TestUser, World } from './support/client.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './support/test-app.js';
 
 const KEY_SHAPE = /^NNSXS\.[A-Z2-7]{39}\.[A-Z2-7]{52}$/;
@@ -92,8 +92,8 @@ describe('keygate CLI', () => {
   let asAdmin: Record<string, string>;
 
   /** The environment of a login in a fresh folder, after `keygate login` as `user` succeeded. */
-  async function loggedIn(user: { email: string; password: string }): Promise<Record<string, string>> {
-    const env = { KEYGATE_URL: sut.url, KEYGATE_CONFIG_DIR: scratchDir('config') };
+  async function loggedIn(user: { email: string; password: string }, url = sut.url): Promise<Record<string, string>> {
+    const env = { KEYGATE_URL: url, KEYGATE_CONFIG_DIR: scratchDir('config') };
     const run = await keygate(['login', '--username', user.email], { ...env, KEYGATE_PASSWORD: user.password });
     expect(run.code, run.stderr).toBe(0);
     const login = storedLogin(env.KEYGATE_CONFIG_DIR);
@@ -220,6 +220,29 @@ describe('keygate CLI', () => {
       expect((await client.get('/api/auth/user', { jwt: renewed.token })).status).toBe(200);
     });
 
+    it('refreshes an access token the server refuses as expired, twice in a row, each time with the newest refresh token', { timeout: 60_000 }, async () => {
+      // access tokens that live 10 s, the least the server allows
+      const shortLived = await startTestApp({ JWT_EXPIRES_IN: '10' });
+      try {
+        const server = new Client(shortLived.url);
+        const env = await loggedIn({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, shortLived.url);
+        let previous = storedLogin(env.KEYGATE_CONFIG_DIR!);
+        await expect.poll(async () => (await server.get('/api/auth/user', { jwt: previous.token })).status, { timeout: 15_000, interval: 500 }).toBe(401);
+
+        // a refresh token works once: had the CLI kept the used one, the second refresh would end the session
+        for (const round of [1, 2]) {
+          expect(json(await keygate(['users', 'api-keys', 'list'], env)), `round ${round}`).toMatchObject({ data: expect.any(Array) });
+          const renewed = storedLogin(env.KEYGATE_CONFIG_DIR!);
+          secrets.add(renewed.token).add(renewed.refreshToken);
+          expect(renewed.refreshToken, `round ${round}`).not.toBe(previous.refreshToken);
+          previous = renewed;
+        }
+        expect((await server.get('/api/auth/user', { jwt: previous.token })).status).toBe(200);
+      } finally {
+        await shortLived.close();
+      }
+    });
+
     it('closes a token file others could read before using it, and says so', async () => {
       const env = await loggedIn({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
       const file = join(env.KEYGATE_CONFIG_DIR!, 'credentials.json');
@@ -228,6 +251,43 @@ describe('keygate CLI', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toMatch(/readable by other users; its mode is now 600/);
       expect(modeOf(file)).toBe(0o600);
+    });
+  });
+
+  describe('logout', () => {
+    const credentialsIn = (env: Record<string, string>) => join(env.KEYGATE_CONFIG_DIR!, 'credentials.json');
+
+    it('ends the session on the server, so its tokens are refused from then on, and removes the login', async () => {
+      const env = await loggedIn(await world.makeTenantAdmin());
+      const login = storedLogin(env.KEYGATE_CONFIG_DIR!);
+      expect((await client.get('/api/auth/user', { jwt: login.token })).status).toBe(200);
+
+      const run = await keygate(['logout'], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`keygate: logged out of ${sut.url}: the server ended the session; removed ${credentialsIn(env)}\n`);
+      expect(existsSync(credentialsIn(env))).toBe(false);
+      expect((await client.get('/api/auth/user', { jwt: login.token })).status).toBe(401);
+      expect((await client.post('/api/auth/token', { refreshToken: login.refreshToken })).status).toBe(401);
+
+      expect(await keygate(['logout'], env)).toMatchObject({ code: 0, stdout: '', stderr: 'keygate: not logged in; nothing to remove\n' });
+    });
+
+    it('removes a login whose session had ended already', async () => {
+      const env = await loggedIn(await world.makeTenantAdmin());
+      expect((await client.post('/api/auth/logout', undefined, { jwt: storedLogin(env.KEYGATE_CONFIG_DIR!).token })).status).toBe(204);
+      const run = await keygate(['logout'], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/its session had ended already; removed /);
+      expect(existsSync(credentialsIn(env))).toBe(false);
+    });
+
+    it('removes the login even when the server cannot be told, and says so on stderr', async () => {
+      const env = { KEYGATE_CONFIG_DIR: scratchDir('config') };
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      writeFileSync(credentialsIn(env), JSON.stringify({ url, token: 'not.a.token', refreshToken: 'not.a.token' }), { mode: 0o600 });
+      expectOneLineFailure(await keygate(['logout'], env), 1, /session on .* could not be ended: cannot connect .*connection refused.*credentials\.json is removed all the same/);
+      expect(existsSync(credentialsIn(env))).toBe(false);
     });
   });
 

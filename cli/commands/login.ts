@@ -1,6 +1,5 @@
 import { CliError, UsageError } from '../cli-error.js';
 import type { Command, FlagValues } from '../command.js';
-import type { CredentialsStore, StoredLogin } from '../credentials-store.js';
 import type { Io } from '../io.js';
 import { KeygateClient } from '../keygate-client.js';
 import { URL_FLAG, credentialsStore, serverKey, serverUrl } from '../session.js';
@@ -21,22 +20,14 @@ export const loginCommand: Command = {
   examples: ['keygate login --url http://localhost:3000 --username admin@keygate.local'],
   async run(values, io) {
     const store = credentialsStore(io);
-    const server = serverUrl(values, io, previousLogin(store));
+    // the login replaced lends its server; a damaged one is what a new login repairs
+    const server = serverUrl(values, io, store.readIfIntact());
     const password = await passwordOf(values, io);
     const pair = await new KeygateClient(server, { kind: 'none' }).login(values.username as string, password);
     store.write({ url: serverKey(server), token: pair.token, refreshToken: pair.refreshToken });
     io.note(`logged in to ${serverKey(server)} as ${values.username}; the token is kept in ${store.file}`);
   },
 };
-
-/** The login being replaced, whose server a new login reuses; a damaged one is what a new login repairs. */
-function previousLogin(store: CredentialsStore): StoredLogin | undefined {
-  try {
-    return store.read();
-  } catch {
-    return undefined;
-  }
-}
 
 /** `--password`, else `KEYGATE_PASSWORD`, else typed at the terminal. */
 async function passwordOf(values: FlagValues, io: Io): Promise<string> {
