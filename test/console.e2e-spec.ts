@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory.js';
@@ -37,10 +37,10 @@ async function ensureConsoleBuilt(): Promise<void> {
 }
 
 /** The real app on a database of its own, with the console served as `main.ts` serves it. */
-async function startConsoleApp(): Promise<TestApp> {
+async function startConsoleApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   // last-used times written each second, so the table can show one
-  const env = testEnv({ ...database.env, LAST_USED_FLUSH_SECONDS: '1' });
+  const env = testEnv({ ...database.env, LAST_USED_FLUSH_SECONDS: '1', ...overrides });
   const app: NestFastifyApplication = await createApp(loadConfig(env));
   // once app.factory.ts serves the console itself, it must not be registered twice
   if (!app.getHttpAdapter().getInstance().hasRoute({ method: 'GET', url: '/console' })) await serveConsole(app);
@@ -87,10 +87,10 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
   }, 120_000);
   afterAll(() => closeBrowserAndApp(launched, sut), 60_000);
 
-  /** A person's fresh browser on /console. */
-  async function openConsole(): Promise<Page> {
+  /** A person's fresh browser on /console (of `server`, the suite's app unless another is given). */
+  async function openConsole(server = sut.url): Promise<Page> {
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sut.url });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server });
     // a step that does not happen fails within the test's time, naming the step
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     page.on('request', (request) => requested.push(request.url()));
     page.on('console', (message) => message.type() === 'error' && browserErrors.push(message.text()));
     page.on('pageerror', (error) => browserErrors.push(error.message));
-    const response = await page.goto(`${sut.url}/console`);
+    const response = await page.goto(`${server}/console`);
     expect(response?.status()).toBe(200);
     return page;
   }
@@ -382,6 +382,69 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     await shot('error-403');
     // the browser reports the refused call itself; nothing else went wrong
     expect(browserErrors.filter((e) => !e.includes('status of 403'))).toEqual([]);
+  });
+
+  it('logs out: the server ends the session, so the tokens the tab held are refused, and the tab forgets them', { timeout: 60_000 }, async () => {
+    const person = await world.makeCustomerUser(await world.makeTenantAdmin());
+    await openConsole();
+    await logIn(person);
+    const held = (await storedSession())!;
+    expect((await world.client.get('/api/auth/user', { jwt: held.token })).status).toBe(200);
+
+    const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    await page.getByRole('button', { name: 'Log out' }).click();
+    expect((await loggedOut).status()).toBe(204);
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('You are logged out.');
+    await expect(storedSession()).resolves.toBeNull();
+    expect((await world.client.get('/api/auth/user', { jwt: held.token })).status).toBe(401);
+    expect((await world.client.post('/api/auth/token', { refreshToken: held.refreshToken })).status).toBe(401);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(browserErrors).toEqual([]);
+  });
+
+  it('refreshes once for calls that find the access token expired together, and the session lives on', { timeout: 60_000 }, async () => {
+    // access tokens that live 10 s, the least the server allows
+    const shortLived = await startConsoleApp({ JWT_EXPIRES_IN: '10' });
+    try {
+      const there = new World(shortLived);
+      const person = await there.makeCustomerUser(await there.makeTenantAdmin());
+      const { id: keyId } = await there.makeKey(person, { description: 'Door sensor' });
+      await there.makeKey(person, { description: 'Alarm panel' });
+      await openConsole(shortLived.url);
+      await logIn(person);
+      await page.getByRole('link', { name: 'Security' }).click();
+      await rowOf('Door sensor').waitFor();
+      const held = (await storedSession())!;
+      await expect.poll(async () => (await there.client.get('/api/auth/user', { jwt: held.token })).status, { timeout: 15_000, interval: 500 }).toBe(401);
+
+      // the next two calls of the keys are held until both are on their way, so both meet the expired token
+      const waiting: Route[] = [];
+      await page.route('**/api/users/me/api-keys**', async (route) => {
+        if (waiting.length === 2) return route.continue();
+        waiting.push(route);
+        if (waiting.length === 2) await Promise.all(waiting.map((waited) => waited.continue()));
+      });
+      const refreshes: string[] = [];
+      page.on('request', (request) => request.url().endsWith('/api/auth/token') && refreshes.push(request.url()));
+      await rowOf('Door sensor').getByRole('switch', { name: 'Enabled: Door sensor' }).click();
+      await keysTable().getByRole('button', { name: /^Description/ }).click();
+
+      await expect.poll(() => keysTable().getByRole('columnheader', { name: /^Description/ }).getAttribute('aria-sort')).toBe('ascending');
+      await expect.poll(() => keysTable().locator('td.description').first().innerText()).toBe('Alarm panel');
+      await expect.poll(async () => (await shortLived.db.query('SELECT enabled FROM api_keys WHERE id = $1', [keyId]))[0].enabled).toBe(false);
+      expect(refreshes).toHaveLength(1);
+      await expect(page.getByRole('alert').count()).resolves.toBe(0);
+      const renewed = (await storedSession())!;
+      expect(renewed.refreshToken).not.toBe(held.refreshToken);
+      expect((await there.client.get('/api/auth/user', { jwt: renewed.token })).status).toBe(200);
+      // the browser reports the two refused calls themselves; nothing else went wrong
+      expect(browserErrors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+    } finally {
+      await shortLived.close();
+    }
   });
 
   it('refreshes an expired session once, and sends the person back to login when that fails too', { timeout: 60_000 }, async () => {

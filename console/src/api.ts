@@ -124,11 +124,17 @@ function expiryOf(jwt: string): number | undefined {
   }
 }
 
+/** Whether a 401 was for an access token that ran out (a refresh mends it), not for a session that ended. */
+function ranOut(refused: ApiError, token: string): boolean {
+  return /expired/i.test(refused.message) || (expiryOf(token) ?? Infinity) <= Date.now();
+}
+
 type Query = Record<string, string | number | undefined>;
 
 export class ApiClient {
   private tokens: TokenPair | null;
-  private refreshing: Promise<boolean> | null = null;
+  /** The one refresh under way: every call that found the pair's access token expired waits for it. */
+  private refreshing: { expired: TokenPair; renewed: Promise<TokenPair | null> } | null = null;
   /** Told when the session ends on its own (expired, user disabled): the app goes back to login. */
   onSessionEnded: (message: string) => void = () => {};
 
@@ -146,8 +152,28 @@ export class ApiClient {
     this.keep((await response.json()) as TokenPair);
   }
 
-  logout(): void {
+  /**
+   * Forgets the session here at once, then ends it on the server (POST /api/auth/logout), with a
+   * fresh access token if the one held has run out. False when the server could not be told.
+   */
+  async logout(): Promise<boolean> {
+    const ending = this.tokens;
+    const renewing = this.refreshing?.renewed;
     this.keep(null);
+    if (!ending) return true;
+    try {
+      // a refresh under way holds the session's newest pair (it is not kept: the logout won)
+      const pair = (await renewing) ?? ending;
+      let response = await this.send('POST', '/api/auth/logout', undefined, undefined, pair.token);
+      if (response.status === 401 && !renewing && ranOut(await toApiError(response), pair.token)) {
+        const renewed = await this.exchange(pair.refreshToken);
+        if (renewed) response = await this.send('POST', '/api/auth/logout', undefined, undefined, renewed.token);
+      }
+      // 401: the server holds no live session for it any more, which is what a logout wants
+      return response.ok || response.status === 401;
+    } catch {
+      return false;
+    }
   }
 
   get<T>(path: string, query?: Query): Promise<T> {
@@ -166,37 +192,48 @@ export class ApiClient {
   /** One authenticated call; a 401 for an expired access token is answered by one refresh and a retry. */
   private async call<T>(method: string, path: string, query?: Query, body?: unknown): Promise<T> {
     const sentWith = this.tokens;
-    if (!sentWith) throw this.end('Log in to continue.');
+    if (!sentWith) throw this.end('Log in to continue.', sentWith);
     let response = await this.send(method, path, query, body, sentWith.token);
     if (response.status === 401) {
       const refused = await toApiError(response);
-      const expired = /expired/i.test(refused.message) || (expiryOf(sentWith.token) ?? Infinity) <= Date.now();
-      if (!expired) throw this.end(`Your session ended: ${refused.message}. Log in again.`);
-      if (!(await this.refresh(sentWith))) throw this.end(SESSION_EXPIRED);
-      response = await this.send(method, path, query, body, this.tokens!.token);
-      if (response.status === 401) throw this.end(`Your session ended: ${(await toApiError(response)).message}. Log in again.`);
+      if (!ranOut(refused, sentWith.token)) throw this.end(`Your session ended: ${refused.message}. Log in again.`, sentWith);
+      const renewed = await this.refresh(sentWith);
+      if (!renewed) throw this.end(SESSION_EXPIRED, sentWith);
+      response = await this.send(method, path, query, body, renewed.token);
+      if (response.status === 401) throw this.end(`Your session ended: ${(await toApiError(response)).message}. Log in again.`, renewed);
     }
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 
-  /** Exchanges the refresh token once, however many calls found the access token expired together. */
-  private refresh(expired: TokenPair): Promise<boolean> {
-    if (this.tokens && this.tokens !== expired) return Promise.resolve(true);
-    this.refreshing ??= (async () => {
-      try {
-        const response = await this.send('POST', '/api/auth/token', undefined, { refreshToken: expired.refreshToken }, null);
-        if (!response.ok) return false;
-        this.keep((await response.json()) as TokenPair);
-        return true;
-      } catch {
-        return false;
-      } finally {
-        this.refreshing = null;
-      }
-    })();
-    return this.refreshing;
+  /**
+   * The pair to retry with after `expired` was refused, or null. A refresh token works once (a second
+   * use ends the session), so however many calls found it expired together, one exchange serves them all.
+   */
+  private refresh(expired: TokenPair): Promise<TokenPair | null> {
+    // refreshed by another call meanwhile, or ended: the old refresh token is not presented again
+    if (this.tokens !== expired) return Promise.resolve(this.tokens);
+    if (this.refreshing?.expired !== expired) {
+      const renewed = this.exchange(expired.refreshToken)
+        .catch(() => null)
+        .then((pair) => {
+          if (this.refreshing?.expired === expired) this.refreshing = null;
+          // a logout (or another login) meanwhile wins: the old session is not brought back
+          if (pair && this.tokens === expired) this.keep(pair);
+          return pair;
+        });
+      this.refreshing = { expired, renewed };
+    }
+    return this.refreshing.renewed.then((pair) => (pair && this.tokens === pair ? pair : null));
+  }
+
+  /** POST /api/auth/token: the next pair, or null when the refresh token is refused (expired, used, or its session ended). */
+  private async exchange(refreshToken: string): Promise<TokenPair | null> {
+    const response = await this.send('POST', '/api/auth/token', undefined, { refreshToken }, null);
+    if (response.status === 400 || response.status === 401) return null;
+    if (!response.ok) throw await toApiError(response);
+    return (await response.json()) as TokenPair;
   }
 
   private async send(method: string, path: string, query: Query | undefined, body: unknown, token: string | null): Promise<Response> {
@@ -214,9 +251,12 @@ export class ApiClient {
     }
   }
 
-  private end(message: string): SessionEndedError {
-    this.keep(null);
-    this.onSessionEnded(message);
+  /** Ends the session a call was made with, unless the console has moved on meanwhile (logged out, or in again). */
+  private end(message: string, session: TokenPair | null): SessionEndedError {
+    if (this.tokens === session) {
+      this.keep(null);
+      this.onSessionEnded(message);
+    }
     return new SessionEndedError(message);
   }
 

@@ -8,6 +8,8 @@ import { href, useRoute, type Route } from './router';
 import { UserScreen, UsersScreen } from './users';
 
 const USERS_READ = 'RIGHT_USER_USERS_READ';
+const LOGGED_OUT = 'You are logged out.';
+const LOGGED_OUT_HERE_ONLY = 'You are logged out here, but the server could not be reached to end the session: it stays valid until it expires.';
 
 export function App() {
   const [loggedIn, setLoggedIn] = useState(api.loggedIn);
@@ -68,10 +70,11 @@ export function App() {
           type="button"
           class="link-button"
           onClick={() => {
-            api.logout();
+            const ending = api.logout();
             setMe(null);
-            setReason('You are logged out.');
+            setReason('Logging out…');
             setLoggedIn(false);
+            void ending.then((ended) => setReason(ended ? LOGGED_OUT : LOGGED_OUT_HERE_ONLY));
           }}
         >
           Log out
