@@ -1,4 +1,4 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AuditPageQueryDto } from '../audit/audit-event.dto.js';
 import { AuditAction, type AuditEvent } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -29,19 +29,12 @@ export interface VerifiedApiKey {
 }
 
 /**
- * A presented key that does not authenticate. `record` is what the database holds for its id:
- * null when no key has that id, absent when the key was malformed and never looked up. Callers may
- * remember it, so the next attempt with the same id needs no database read. A 401, not a domain
- * error: the authenticator tells it from other refusals as the credential's own.
+ * What checking a presented key against the database decided: the key with its owner, or why not.
+ * A refusal's `record` is what the database holds for the key's id: null when no key has it, absent
+ * when the key was malformed and never looked up. Callers may remember it, so the next attempt with
+ * the same id needs no database read.
  */
-export class ApiKeyRejected extends UnauthorizedException {
-  constructor(
-    message: string,
-    readonly record?: VerifiedApiKey | null,
-  ) {
-    super(message);
-  }
-}
+export type KeyVerification = ({ ok: true } & VerifiedApiKey) | { ok: false; reason: string; record?: VerifiedApiKey | null };
 
 /** A key as stored, with its owner. */
 interface KeyWithOwner {
@@ -167,18 +160,17 @@ export class ApiKeysService {
 
   /**
    * Checks a presented key against the database: its shape, its secret (keyed hash, constant
-   * time), its state and its owner's. Throws 401 saying why.
+   * time), its state and its owner's. Rejects only when the database could not answer.
    */
-  async verify(presented: string): Promise<VerifiedApiKey> {
+  async verify(presented: string): Promise<KeyVerification> {
     const parsed = parseApiKey(presented);
-    if (!parsed) throw new ApiKeyRejected(MALFORMED_API_KEY);
+    if (!parsed) return { ok: false, reason: MALFORMED_API_KEY };
     const found = await this.forVerification.load(parsed.id);
-    if (!found) throw new ApiKeyRejected(INVALID_API_KEY, null);
+    if (!found) return { ok: false, reason: INVALID_API_KEY, record: null };
     const { key, owner } = found;
     const record = { key, owner, state: keyState(key, owner) };
     const rejection = apiKeyRejection(secretMatches(this.secrets.apiKeyHashSecret, parsed.secret, key.secretHash), record.state);
-    if (rejection) throw new ApiKeyRejected(rejection, record);
-    return record;
+    return rejection ? { ok: false, reason: rejection, record } : { ok: true, ...record };
   }
 
   /** Keys of these ids with their owners; a key always has an owner (foreign key, cascade): one without is a key deleted meanwhile. */

@@ -1,7 +1,7 @@
 import { HttpException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import { generateApiKey } from '../../api-keys/api-key-format.js';
-import { ApiKeyRejected, type ApiKeysService } from '../../api-keys/api-keys.service.js';
+import type { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import type { LastUsedRecorder } from '../../api-keys/last-used-recorder.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { ChangeFeed } from '../../database/change-feed.js';
@@ -13,7 +13,7 @@ import type { JwtStrategy } from './strategies/jwt.strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 
 /** An authenticator whose key lookups end with `outcome` (the database's answer, or its failure). */
-function makeAuthenticator(outcome: () => Promise<never>) {
+function makeAuthenticator(outcome: () => Promise<unknown>) {
   const apiKeys = { verify: vi.fn(outcome) } as unknown as ApiKeysService;
   const feed = new ChangeFeed();
   feed.live = true;
@@ -46,7 +46,7 @@ describe('Authenticator, when a key cannot be checked', () => {
   });
 
   it('still answers 401, and counts the failure, when the database says the key is not there', async () => {
-    const { sut, failures } = makeAuthenticator(() => Promise.reject(new ApiKeyRejected('Invalid API key', null)));
+    const { sut, failures } = makeAuthenticator(() => Promise.resolve({ ok: false, reason: 'Invalid API key', record: null }));
     const decided = await decide(sut);
     expect(decided).toBeInstanceOf(UnauthorizedException);
     expect((decided as HttpException).message).toBe('Invalid API key');

@@ -2,7 +2,7 @@ import { HttpException, Injectable, ServiceUnavailableException, UnauthorizedExc
 import type { IncomingHttpHeaders } from 'node:http';
 import { INVALID_API_KEY, MALFORMED_API_KEY } from '../../api-keys/api-key-check.js';
 import { parseApiKey, splitApiKey } from '../../api-keys/api-key-format.js';
-import { ApiKeyRejected, ApiKeysService, type VerifiedApiKey } from '../../api-keys/api-keys.service.js';
+import { ApiKeysService, type KeyVerification } from '../../api-keys/api-keys.service.js';
 import { LastUsedRecorder } from '../../api-keys/last-used-recorder.js';
 import { isDatabaseUnavailable } from '../../common/database-errors.js';
 import { TooManyRequestsException } from '../../common/too-many-requests.exception.js';
@@ -149,20 +149,23 @@ export class Authenticator {
 
   private async verifyKey(presented: string): Promise<Decision> {
     const epoch = this.cache.epoch;
-    const outcome = await runStrategy<VerifiedApiKey>(this.apiKeyStrategy, { headers: { 'x-authorization': `ApiKey ${presented}` } });
-    if (outcome.ok) {
-      const { key, owner, state } = outcome.user;
+    const outcome = await runStrategy<KeyVerification>(this.apiKeyStrategy, { headers: { 'x-authorization': `ApiKey ${presented}` } });
+    if (!outcome.ok) {
+      throwUnlessRefusal(outcome.error);
+      return { reason: outcome.reason, apiKey: true };
+    }
+    const verification = outcome.user;
+    if (verification.ok) {
+      const { key, owner, state } = verification;
       const entry = this.cache.rememberKey(epoch, key, owner, state);
       this.lastUsed.record(key.id, Date.now());
       return { principal: entry?.principal ?? apiKeyPrincipal(key, owner) };
     }
-    throwUnlessRefusal(outcome.error);
-    if (!(outcome.error instanceof ApiKeyRejected)) return { reason: outcome.reason, apiKey: true };
-    const { record } = outcome.error;
+    const { reason, record } = verification;
     if (record === null) this.cache.rememberUnknownKey(epoch, parseApiKey(presented)!.id);
-    if (!record) return { reason: outcome.reason, apiKey: true };
+    if (!record) return { reason, apiKey: true };
     this.cache.rememberKey(epoch, record.key, record.owner, record.state);
-    return { reason: outcome.reason, apiKey: true, key: { apiKeyId: record.key.id, ownerId: record.owner.id, tenantId: record.owner.tenantId } };
+    return { reason, apiKey: true, key: { apiKeyId: record.key.id, ownerId: record.owner.id, tenantId: record.owner.tenantId } };
   }
 }
 
