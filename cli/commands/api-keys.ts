@@ -4,6 +4,7 @@ import { UsageError } from '../cli-error.js';
 import type { Command, Flag, FlagValues } from '../command.js';
 import { RIGHT_FLAGS, selectedRights } from '../right-flags.js';
 import { URL_FLAG, openSession } from '../session.js';
+import { API_KEY_SORT_PROPERTIES } from '../../src/api-keys/api-key-sort.js';
 
 const GROUP = ['users', 'api-keys'] as const;
 
@@ -11,7 +12,7 @@ const USER_ID: Flag = { name: 'user-id', type: 'string', value: '<id|me>', descr
 const API_KEY_ID: Flag = { name: 'api-key-id', type: 'string', value: '<id>', description: "the key's id (the middle part of NNSXS.<id>.<secret>)", required: true };
 const NAME: Flag = { name: 'name', type: 'string', value: '<text>', description: 'what the key is for, e.g. "CI deploys"; 1 to 255 characters' };
 
-const SORT_PROPERTIES = ['createdAt', 'expiresAt', 'description', 'enabled'];
+const SORT_PROPERTIES: readonly string[] = API_KEY_SORT_PROPERTIES;
 const SORT_ORDERS = ['ASC', 'DESC'];
 const OUTPUTS = ['json', 'table'];
 const DEFAULT_PAGE_SIZE = 20;

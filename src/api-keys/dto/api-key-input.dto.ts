@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../common/page.dto.js';
 import { Right } from '../../rights/right.js';
+import { API_KEY_SORT_PROPERTIES } from '../api-key-sort.js';
 
 /** An ISO-8601 time later than now. */
 function IsFutureTime() {
@@ -55,7 +56,6 @@ export class UpdateApiKeyDto {
   rights?: Right[];
 }
 
-export const API_KEY_SORT_PROPERTIES = ['createdAt', 'expiresAt', 'description', 'enabled'] as const;
 
 export class ApiKeyPageQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(API_KEY_SORT_PROPERTIES)
