@@ -4,7 +4,7 @@ import type { ServerSecrets } from '../config/config.module.js';
 import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
-import { authorityRights } from '../rights/rights.js';
+import { authorityRights } from '../rights/effective-rights.js';
 import type { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret } from './api-key-format.js';

@@ -9,7 +9,7 @@ import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
-import { expandRights, missingRights } from '../rights/rights.js';
+import { expandRights, missingRights } from '../rights/effective-rights.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';

@@ -6,7 +6,7 @@ import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
-import { authorityRights, missingRights } from '../rights/rights.js';
+import { authorityRights, missingRights } from '../rights/effective-rights.js';
 import { CustomersRepository } from '../tenants/customers.repository.js';
 import { CustomerNotFound, TenantNotFound } from '../tenants/tenant.errors.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';

@@ -11,7 +11,7 @@ import { BatchReader } from '../../common/batch-reader.js';
 import { isDatabaseUnavailable } from '../../common/database-errors.js';
 import { UsersService } from '../../users/users.service.js';
 import { LRUCache } from 'lru-cache';
-import { apiKeyPrincipal, jwtPrincipal } from '../verify/principals.js';
+import { apiKeyPrincipal, jwtPrincipal } from '../verify/principal-builder.js';
 
 /** A user as verification needs it. `valid` turns false the moment the user changes. A class, for one shape. */
 export class CachedUser {

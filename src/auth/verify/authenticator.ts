@@ -10,7 +10,7 @@ import type { Principal } from '../../rights/principal.js';
 import { AuthCache, type CachedKey } from '../cache/auth-cache.js';
 import { AuthFailures, type KeyFailure } from './auth-failures.js';
 import { readCredentials } from './credentials.js';
-import { apiKeyPrincipal, jwtPrincipal, userRefusal } from './principals.js';
+import { apiKeyPrincipal, jwtPrincipal, userRefusal } from './principal-builder.js';
 import { runStrategy } from './run-strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy, type JwtDecision } from './strategies/jwt.strategy.js';

@@ -6,7 +6,7 @@ import { SERVER_SECRETS, type ServerSecrets } from '../../../config/config.modul
 import type { User } from '../../../users/user.entity.js';
 import { UsersService } from '../../../users/users.service.js';
 import { SessionsService } from '../../login/sessions/sessions.service.js';
-import { userRefusal } from '../principals.js';
+import { userRefusal } from '../principal-builder.js';
 
 export const JWT_STRATEGY = 'jwt';
 

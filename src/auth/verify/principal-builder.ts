@@ -2,7 +2,7 @@ import type { ApiKey } from '../../api-keys/api-key.entity.js';
 import type { Principal } from '../../rights/principal.js';
 import type { Authority } from '../../rights/authority.js';
 import type { Right } from '../../rights/right.js';
-import { authorityRights, effectiveKeyRights } from '../../rights/rights.js';
+import { authorityRights, effectiveKeyRights } from '../../rights/effective-rights.js';
 import type { User } from '../../users/user.entity.js';
 
 export const USER_DISABLED = 'User account is disabled';

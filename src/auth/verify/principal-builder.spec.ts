@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Authority } from '../../rights/authority.js';
 import { Right } from '../../rights/right.js';
-import { authorityRights } from '../../rights/rights.js';
+import { authorityRights } from '../../rights/effective-rights.js';
 import type { User } from '../../users/user.entity.js';
-import { apiKeyPrincipal } from './principals.js';
+import { apiKeyPrincipal } from './principal-builder.js';
 
 const user = (authority: Authority) => ({ id: 'u', authority, tenantId: 't', customerId: null, enabled: true }) as User;
 
