@@ -8,6 +8,7 @@ import { CurrentPrincipal, RequireUserRights } from '../rights/route-rights.deco
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 import { ApiKeyDto, ApiKeyPageDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+import { mapPage } from '../common/page.dto.js';
 
 /** A user's API keys; `userId` may be `me`. One's own keys need RIGHT_USER_SETTINGS_API_KEYS, a managed user's RIGHT_USER_USERS_API_KEYS. */
 @ApiTags('api-keys')
@@ -36,7 +37,7 @@ export class ApiKeysController {
     @Query() query: ApiKeyPageQueryDto,
   ): Promise<ApiKeyPageDto> {
     const page = await this.apiKeys.list(principal, userId, query);
-    return { ...page, data: page.data.map(ApiKeyDto.from) };
+    return mapPage(page, ApiKeyDto.from);
   }
 
   @Get(':keyId')
@@ -81,6 +82,6 @@ export class ApiKeysController {
     @Query() query: AuditPageQueryDto,
   ): Promise<AuditEventPageDto> {
     const page = await this.apiKeys.events(principal, userId, keyId, query);
-    return { ...page, data: page.data.map(AuditEventDto.from) };
+    return mapPage(page, AuditEventDto.from);
   }
 }

@@ -1,5 +1,5 @@
 import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { PageQueryDto } from '../common/page.dto.js';
+import { PageOf, PageQueryDto } from '../common/page.dto.js';
 import { AuditAction, type AuditEvent } from './audit-event.entity.js';
 
 export class AuditEventDto {
@@ -25,12 +25,7 @@ export class AuditEventDto {
   }
 }
 
-export class AuditEventPageDto {
-  data: AuditEventDto[];
-  totalPages: number;
-  totalElements: number;
-  hasNext: boolean;
-}
+export class AuditEventPageDto extends PageOf(AuditEventDto) {}
 
 export class AuditPageQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['occurredAt'])

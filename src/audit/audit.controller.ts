@@ -5,6 +5,7 @@ import { Right } from '../rights/right.js';
 import { CurrentPrincipal, RequireRights } from '../rights/route-rights.decorator.js';
 import { AuditEventDto, AuditEventPageDto, AuditPageQueryDto } from './audit-event.dto.js';
 import { AuditService } from './audit.service.js';
+import { mapPage } from '../common/page.dto.js';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -16,6 +17,6 @@ export class AuditController {
   @RequireRights(Right.USER_USERS_READ)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: AuditPageQueryDto): Promise<AuditEventPageDto> {
     const page = await this.audit.list(principal, query);
-    return { ...page, data: page.data.map(AuditEventDto.from) };
+    return mapPage(page, AuditEventDto.from);
   }
 }

@@ -1,3 +1,5 @@
+import type { Type as Class } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { SelectQueryBuilder } from 'typeorm';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -24,6 +26,29 @@ export interface Page<T> {
   totalPages: number;
   totalElements: number;
   hasNext: boolean;
+}
+
+/** The same page with each item shown as the API shows it. */
+export function mapPage<T, U>(page: Page<T>, show: (item: T) => U): Page<U> {
+  return { ...page, data: page.data.map(show) };
+}
+
+/** The OpenAPI shape of a page of `item`, for a controller's `<Item>PageDto extends PageOf(<Item>Dto) {}`. */
+export function PageOf<T>(item: Class<T>): Class<Page<T>> {
+  class PageOfItem implements Page<T> {
+    @ApiProperty({ type: [item] })
+    data: T[];
+
+    @ApiProperty({ type: 'integer', minimum: 0 })
+    totalPages: number;
+
+    @ApiProperty({ type: 'integer', minimum: 0 })
+    totalElements: number;
+
+    @ApiProperty()
+    hasNext: boolean;
+  }
+  return PageOfItem;
 }
 
 /** The page asked for, with the defaults filled in. */

@@ -6,6 +6,7 @@ import { CurrentPrincipal, RequireRights } from '../rights/route-rights.decorato
 import { CustomersService } from './customers.service.js';
 import { CreateCustomerDto, CustomerDto, CustomerPageDto } from './dto/customer.dto.js';
 import { NamedPageQueryDto } from './dto/named-page-query.dto.js';
+import { mapPage } from '../common/page.dto.js';
 
 @ApiTags('customers')
 @Controller('customers')
@@ -22,7 +23,7 @@ export class CustomersController {
   @RequireRights(Right.USER_CUSTOMERS)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: NamedPageQueryDto): Promise<CustomerPageDto> {
     const page = await this.customers.list(principal, query);
-    return { ...page, data: page.data.map(CustomerDto.from) };
+    return mapPage(page, CustomerDto.from);
   }
 
   /** Deletes the customer with its users and their API keys. */

@@ -5,6 +5,7 @@ import { RequireRights } from '../rights/route-rights.decorator.js';
 import { NamedPageQueryDto } from './dto/named-page-query.dto.js';
 import { CreateTenantDto, TenantDto, TenantPageDto } from './dto/tenant.dto.js';
 import { TenantsService } from './tenants.service.js';
+import { mapPage } from '../common/page.dto.js';
 
 @ApiTags('tenants')
 @Controller('tenants')
@@ -21,7 +22,7 @@ export class TenantsController {
   @RequireRights(Right.USER_TENANTS)
   async list(@Query() query: NamedPageQueryDto): Promise<TenantPageDto> {
     const page = await this.tenants.list(query);
-    return { ...page, data: page.data.map(TenantDto.from) };
+    return mapPage(page, TenantDto.from);
   }
 
   /** Deletes the tenant with its customers, users and their API keys. */

@@ -9,6 +9,7 @@ import { UserPageQueryDto } from './dto/user-page-query.dto.js';
 import { UserRightsDto } from './dto/user-rights.dto.js';
 import { UserDto, UserPageDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
+import { mapPage } from '../common/page.dto.js';
 
 /** The rights that act on another user, shown when the caller asks for its rights on a user it manages. */
 const RIGHTS_ON_OTHERS = [Right.USER_USERS_READ, Right.USER_USERS_WRITE, Right.USER_USERS_API_KEYS];
@@ -30,7 +31,7 @@ export class UsersController {
   @RequireRights(Right.USER_USERS_READ)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: UserPageQueryDto): Promise<UserPageDto> {
     const page = await this.users.list(principal, query);
-    return { ...page, data: page.data.map(UserDto.from) };
+    return mapPage(page, UserDto.from);
   }
 
   /** `userId` may be `me`. */

@@ -1,5 +1,6 @@
 import { Right } from '../../rights/right.js';
 import type { ApiKey } from '../api-key.entity.js';
+import { PageOf } from '../../common/page.dto.js';
 
 export enum ApiKeyStatus {
   ACTIVE = 'ACTIVE',
@@ -54,9 +55,4 @@ export class CreatedApiKeyDto extends ApiKeyDto {
   key: string;
 }
 
-export class ApiKeyPageDto {
-  data: ApiKeyDto[];
-  totalPages: number;
-  totalElements: number;
-  hasNext: boolean;
-}
+export class ApiKeyPageDto extends PageOf(ApiKeyDto) {}

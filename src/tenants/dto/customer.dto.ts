@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Customer } from '../customer.entity.js';
 import { trimmed } from './named-page-query.dto.js';
+import { PageOf } from '../../common/page.dto.js';
 
 export class CreateCustomerDto {
   @Transform(trimmed) @IsString() @IsNotEmpty() @MaxLength(255)
@@ -21,9 +22,4 @@ export class CustomerDto {
   }
 }
 
-export class CustomerPageDto {
-  data: CustomerDto[];
-  totalPages: number;
-  totalElements: number;
-  hasNext: boolean;
-}
+export class CustomerPageDto extends PageOf(CustomerDto) {}

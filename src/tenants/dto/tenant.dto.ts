@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Tenant } from '../tenant.entity.js';
 import { trimmed } from './named-page-query.dto.js';
+import { PageOf } from '../../common/page.dto.js';
 
 export class CreateTenantDto {
   @Transform(trimmed) @IsString() @IsNotEmpty() @MaxLength(255)
@@ -19,9 +20,4 @@ export class TenantDto {
   }
 }
 
-export class TenantPageDto {
-  data: TenantDto[];
-  totalPages: number;
-  totalElements: number;
-  hasNext: boolean;
-}
+export class TenantPageDto extends PageOf(TenantDto) {}

@@ -1,5 +1,6 @@
 import { Authority } from '../../rights/authority.js';
 import type { User } from '../user.entity.js';
+import { PageOf } from '../../common/page.dto.js';
 
 export class UserDto {
   id: string;
@@ -29,9 +30,4 @@ export class UserDto {
   }
 }
 
-export class UserPageDto {
-  data: UserDto[];
-  totalPages: number;
-  totalElements: number;
-  hasNext: boolean;
-}
+export class UserPageDto extends PageOf(UserDto) {}
