@@ -2,25 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { World, type TestUser } from './support/client.js';
 import { rawRequest } from './support/raw-http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-/** Everything the app writes to stdout and stderr while `run` runs. */
-async function captureOutput(run: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const tap = (chunk: unknown) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  process.stdout.write = tap as typeof process.stdout.write;
-  process.stderr.write = tap as typeof process.stderr.write;
-  try {
-    await run();
-  } finally {
-    process.stdout.write = original.out;
-    process.stderr.write = original.err;
-  }
-  return chunks.join('');
-}
+import { captureOutput } from './support/output.js';
 
 describe('a key or JWT pasted into a URL', () => {
   let sut: TestApp;

@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/app-config.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { migrate } from '../../src/database/database.module.js';
-import { EmbeddedDatabase } from '../../src/database/embedded-pool.js';
 import { Authority } from '../../src/rights/authority.js';
 import type { Principal } from '../../src/rights/principal.js';
 import { manages } from '../../src/users/management.js';
 import { User } from '../../src/users/user.entity.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
-import { createTestDatabase, testEnv, type TestDatabase } from '../support/test-app.js';
+import { openMediumDatabase, type MediumDatabase } from '../support/medium-database.js';
 
 /** The SQL that lists "users the actor manages" against the one rule it is made from, on a real database. */
 describe('UsersRepository lists exactly the users `manages` allows', () => {
-  let database: TestDatabase;
-  let embedded: EmbeddedDatabase | undefined;
+  let database: MediumDatabase;
   let db: DataSource;
   let sut: UsersRepository;
   const everyone: User[] = [];
@@ -34,11 +29,8 @@ describe('UsersRepository lists exactly the users `manages` allows', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const config = loadConfig(testEnv(database.env));
-    embedded = config.embedded ? await EmbeddedDatabase.openDataDir(config.DATA_DIR) : undefined;
-    db = await new DataSource(dataSourceOptions(config, embedded)).initialize();
-    await migrate(db);
+    database = await openMediumDatabase();
+    db = database.db;
     sut = new UsersRepository(db.getRepository(User));
     await db.query('DELETE FROM users');
     for (let i = 0; i < 2; i++) {
@@ -49,11 +41,7 @@ describe('UsersRepository lists exactly the users `manages` allows', () => {
       await makeUser(Authority.CUSTOMER_USER, tenantId, customerId);
     }
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await embedded?.close();
-    await database?.drop();
-  });
+  afterAll(() => database?.close());
 
   it('for every kind of actor', async () => {
     expect(everyone.length).toBe(8);

@@ -1,20 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session, SessionEndReason } from '../../src/auth/login/sessions/session.entity.js';
 import { SessionsRepository } from '../../src/auth/login/sessions/sessions.repository.js';
-import { loadConfig } from '../../src/config/app-config.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { migrate } from '../../src/database/database.module.js';
-import { EmbeddedDatabase } from '../../src/database/embedded-pool.js';
-import { createTestDatabase, testEnv, type TestDatabase } from '../support/test-app.js';
+import { openMediumDatabase, type MediumDatabase } from '../support/medium-database.js';
 
 const LATER = () => new Date(Date.now() + 3_600_000);
 
 describe('SessionsRepository and the sessions triggers, on a real database', () => {
-  let database: TestDatabase;
-  let embedded: EmbeddedDatabase | undefined;
+  let database: MediumDatabase;
   let db: DataSource;
   let sut: SessionsRepository;
 
@@ -28,18 +23,11 @@ describe('SessionsRepository and the sessions triggers, on a real database', () 
   const row = (id: string) => db.getRepository(Session).findOneByOrFail({ id });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const config = loadConfig(testEnv(database.env));
-    embedded = config.embedded ? await EmbeddedDatabase.openDataDir(config.DATA_DIR) : undefined;
-    db = await new DataSource(dataSourceOptions(config, embedded)).initialize();
-    await migrate(db);
+    database = await openMediumDatabase();
+    db = database.db;
     sut = new SessionsRepository(db.getRepository(Session));
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await embedded?.close();
-    await database?.drop();
-  });
+  afterAll(() => database?.close());
 
   it('starts a session for an enabled user only', async () => {
     const session = await sut.start(await makeUser(), LATER());
