@@ -12,6 +12,9 @@ import type { ApiKey } from './api-key.entity.js';
 import { ApiKeyChanged, ApiKeyNotFound, CannotGrant, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import type { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { double } from '../../test/support/doubles.js';
+import type { ChangeFeed } from '../database/change-feed.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 const secrets = { apiKeyHashSecret: 'test-hash-secret' } as ServerSecrets;
 
@@ -22,7 +25,7 @@ function makeService() {
   const rows = issued.map(({ id, secret, userId }) => ({ id, userId, secretHash: hashSecret(secrets.apiKeyHashSecret, secret), enabled: true, expiresAt: null }) as unknown as ApiKey);
   const keys = { findManyForVerification: vi.fn(async (ids: string[]) => rows.filter((r) => ids.includes(r.id))) };
   const users = { findByIds: vi.fn(async (ids: string[]) => owners.filter((u) => ids.includes(u.id))) };
-  const sut = new ApiKeysService(keys as unknown as ApiKeysRepository, users as unknown as UsersService, null as never, null as never, null as never, secrets);
+  const sut = new ApiKeysService(double<ApiKeysRepository>('keys', keys), double<UsersService>('users', users), double<ChangeFeed>('changes'), double<AppConfig>('config'), double<AuditService>('audit'), secrets);
   return { sut, issued, keys, users };
 }
 
@@ -74,7 +77,7 @@ function makeManagingService({ max = 0, maxDays = 0, count = 0 } = {}) {
   };
   const users = { getManaged: vi.fn(async () => owner) };
   const config = { API_KEYS_MAX_PER_USER: max, API_KEYS_MAX_LIFETIME_DAYS: maxDays } as AppConfig;
-  const sut = new ApiKeysService(keys as unknown as ApiKeysRepository, users as unknown as UsersService, null as never, config, null as never, secrets);
+  const sut = new ApiKeysService(double<ApiKeysRepository>('keys', keys), double<UsersService>('users', users), double<ChangeFeed>('changes'), config, double<AuditService>('audit'), secrets);
   return { sut, keys };
 }
 

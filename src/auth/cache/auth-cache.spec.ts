@@ -8,6 +8,7 @@ import type { User } from '../../users/user.entity.js';
 import type { UsersService } from '../../users/users.service.js';
 import type { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AuthCache, RENEWAL_BATCH_MS, RENEWAL_GRACE_MS } from './auth-cache.js';
+import { double } from '../../../test/support/doubles.js';
 
 const DIGEST = 'a-remembered-digest';
 function makeUser(id = 'u1'): User {
@@ -29,7 +30,7 @@ function makeCache(
   const users = { findByIds: vi.fn((ids: string[]) => readAll(ids, findById)) };
   const apiKeys = { findManyForVerification: vi.fn((ids: string[]) => readAll(ids, findForVerification)) };
   const config = { AUTH_CACHE_SIZE: size, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig;
-  return { sut: new AuthCache(config, feed, users as unknown as UsersService, apiKeys as unknown as ApiKeysService), feed, users, apiKeys };
+  return { sut: new AuthCache(config, feed, double<UsersService>('users', users), double<ApiKeysService>('apiKeys', apiKeys)), feed, users, apiKeys };
 }
 
 describe('AuthCache', () => {

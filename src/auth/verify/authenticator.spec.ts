@@ -11,15 +11,16 @@ import type { AuthFailures } from './auth-failures.js';
 import { Authenticator } from './authenticator.js';
 import type { JwtStrategy } from './strategies/jwt.strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
+import { double } from '../../../test/support/doubles.js';
 
 /** An authenticator whose key lookups end with `outcome` (the database's answer, or its failure). */
 function makeAuthenticator(outcome: () => Promise<unknown>) {
-  const apiKeys = { verify: vi.fn(outcome) } as unknown as ApiKeysService;
+  const apiKeys = double<ApiKeysService>('apiKeys', { verify: vi.fn(outcome) as ApiKeysService['verify'] });
   const feed = new ChangeFeed();
   feed.live = true;
-  const cache = new AuthCache({ AUTH_CACHE_SIZE: 10, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed, {} as UsersService, apiKeys);
+  const cache = new AuthCache({ AUTH_CACHE_SIZE: 10, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed, double<UsersService>('users'), apiKeys);
   const failures = { blockedFor: vi.fn(() => 0), record: vi.fn() };
-  const sut = new Authenticator({} as JwtStrategy, new ApiKeyStrategy(apiKeys), apiKeys, {} as LastUsedRecorder, cache, failures as unknown as AuthFailures);
+  const sut = new Authenticator(double<JwtStrategy>('jwtStrategy'), new ApiKeyStrategy(apiKeys), apiKeys, double<LastUsedRecorder>('lastUsed'), cache, double<AuthFailures>('failures', failures));
   return { sut, failures };
 }
 

@@ -3,6 +3,7 @@ import { ChangeFeed, type Change } from '../../../database/change-feed.js';
 import { SessionEndReason, type Session } from './session.entity.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
+import { double } from '../../../../test/support/doubles.js';
 
 const SID = '11111111-1111-4111-8111-111111111111';
 const USER = '22222222-2222-4222-8222-222222222222';
@@ -25,7 +26,7 @@ function makeService(repository: Partial<Record<keyof SessionsRepository, unknow
     order.push('write');
     return (repository.end as (() => boolean) | undefined)?.() ?? true;
   });
-  const sut = new SessionsService({ ...repository, end } as unknown as SessionsRepository, feed);
+  const sut = new SessionsService(double<SessionsRepository>('sessions', { ...repository, end } as Partial<SessionsRepository>), feed);
   return { sut, end, order, published };
 }
 
