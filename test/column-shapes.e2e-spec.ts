@@ -44,6 +44,11 @@ describe('every stored column has one shape on both databases', () => {
     await world.makeKey(owner, {}, { key });
     const named = { email: `named-${Date.now()}@example.test`, password: 'password-1234', authority: 'TENANT_ADMIN', tenantId: owner.tenantId, firstName: 'Ada', lastName: 'Lovelace' };
     expect((await world.client.post('/api/users', named, { jwt: owner.jwt })).status).toBe(201);
+    // a session refreshed, and one ended: every column of a session row holds a value somewhere
+    const refreshed = await world.client.login(named.email, named.password);
+    expect((await world.client.post('/api/auth/token', { refreshToken: refreshed.refreshToken })).status).toBe(200);
+    const ended = await world.client.login(named.email, named.password);
+    expect((await world.client.post('/api/auth/logout', undefined, { jwt: ended.token })).status).toBe(204);
     // a use (lastUsedAt) and a failure (an aggregated audit row) give every column a value to read
     expect((await world.client.get('/api/rights', { key })).status).toBe(200);
     expect((await world.client.get('/api/rights', { key: key.slice(0, -4) + 'AAAA' })).status).toBe(401);
