@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, lstatSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -26,13 +26,21 @@ describe.skipIf(process.env.DATABASE_URL)('the embedded database in DATA_DIR', (
   it('is private to its owner: 0700 folders and 0600 files, repaired at start and kept after use', async () => {
     const database = await createTestDatabase();
     const dataDir = database.env.DATA_DIR!;
-    // as PGlite leaves them (it ignores the umask), and a file a careless hand made wider
+    // as PGlite leaves them (it ignores the umask), and a file a careless hand made wider; DATA_DIR
+    // reached through a symlink, as a mounted volume often is; and a file of someone else's beside it
     chmodSync(dataDir, 0o755);
-    writeFileSync(join(dataDir, 'notes.txt'), 'x', { mode: 0o666 });
-    chmodSync(join(dataDir, 'notes.txt'), 0o666);
-    const sut = await startTestApp({}, database);
+    writeFileSync(join(embeddedDatabaseDir(dataDir), 'notes.txt'), 'x', { mode: 0o666 });
+    chmodSync(join(embeddedDatabaseDir(dataDir), 'notes.txt'), 0o666);
+    writeFileSync(join(dataDir, 'readme.txt'), 'x');
+    chmodSync(join(dataDir, 'readme.txt'), 0o644);
+    const linked = `${dataDir}-link`;
+    symlinkSync(dataDir, linked);
+    const sut = await startTestApp({ DATA_DIR: linked }, database);
     try {
-      expect(widerThanOwner(dataDir)).toEqual([]);
+      expect(widerThanOwner(embeddedDatabaseDir(dataDir))).toEqual([]);
+      expect(lstatSync(join(dataDir, 'secrets.json'), { throwIfNoEntry: false })?.mode ?? 0o600).toSatisfy((mode: number) => (mode & 0o077) === 0);
+      // keygate's own files only: what else sits in DATA_DIR keeps its mode
+      expect(lstatSync(join(dataDir, 'readme.txt')).mode & 0o777).toBe(0o644);
       const world = new World(sut);
       const owner = await world.makeTenantAdmin();
       await world.makeKey(owner);
@@ -41,6 +49,7 @@ describe.skipIf(process.env.DATABASE_URL)('the embedded database in DATA_DIR', (
       expect(lstatSync(embeddedDatabaseDir(dataDir)).mode & 0o777).toBe(0o700);
     } finally {
       await sut.close();
+      rmSync(linked, { force: true });
       await database.drop();
     }
   });

@@ -107,7 +107,8 @@ export class TokensService {
   async logout(caller: Principal, headers: IncomingHttpHeaders): Promise<void> {
     if (caller.method !== 'jwt') throw new ForbiddenException(API_KEY_HAS_NO_SESSION);
     for (const token of readCredentials(headers).jwts) {
-      const payload = await this.verify(token);
+      // the token authenticated this very request: one that expired since still names the session to end
+      const payload = await this.verify(token, { ignoreExpiration: true });
       if (payload?.typ !== 'access' || payload.sub !== caller.userId) continue;
       if (await this.sessions.end(payload.sid, payload.sub, SessionEndReason.LOGOUT)) return;
       // that token's session had ended already: the caller was authenticated by another one beside it
@@ -115,10 +116,10 @@ export class TokensService {
     // every session named was ended meanwhile (by a logout racing this one): nothing is left to end
   }
 
-  /** The claims of a token keygate signed that has not expired and names a session; null for any other. */
-  private async verify(token: string): Promise<TokenPayload | null> {
+  /** The claims of a token keygate signed that has not expired (unless told to ignore it) and names a session; null for any other. */
+  private async verify(token: string, options: { ignoreExpiration?: boolean } = {}): Promise<TokenPayload | null> {
     try {
-      const payload = await this.jwt.verifyAsync<TokenPayload>(token, { secret: this.secrets.jwtSecret, algorithms: ['HS256'] });
+      const payload = await this.jwt.verifyAsync<TokenPayload>(token, { secret: this.secrets.jwtSecret, algorithms: ['HS256'], ...options });
       return typeof payload.sub === 'string' && typeof payload.sid === 'string' && isUuid(payload.sid) ? payload : null;
     } catch {
       return null;

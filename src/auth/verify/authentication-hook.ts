@@ -5,6 +5,7 @@ import type { Principal } from '../../rights/principal.js';
 import { PRINCIPAL_REQUEST_KEY, routeConfigAccess } from '../../rights/route-rights.decorator.js';
 import type { Authenticator } from './authenticator.js';
 import { repeatedCredentialHeader } from './credentials.js';
+import { clientAddress } from '../../common/client-ip.decorator.js';
 
 /** One refusal each, answered again and again (the filter serialises an exception once). */
 const REPEATED = {
@@ -35,7 +36,7 @@ export function installAuthenticationHook(fastify: FastifyInstance, authenticato
     const authenticate: preParsingHookHandler = (request, reply, _payload, done) => {
       const repeated = repeatedCredentialHeader(request.raw.rawHeaders);
       if (repeated !== undefined) return sendError(reply, REPEATED[repeated]);
-      const decided = authenticator.decide(request.headers, request.ip);
+      const decided = authenticator.decide(request.headers, clientAddress(request));
       if (!(decided instanceof Promise)) return settle(request, reply, decided, done);
       decided.then(
         (d) => settle(request, reply, d, done),

@@ -28,7 +28,7 @@ const DATABASE_AWAY = 'Credentials cannot be checked now: the database is unavai
  *
  * The Passport strategies verify a credential against the database; what they verified is kept
  * in the AuthCache, so a repeated credential is decided in memory (a map lookup and, for a key,
- * one HMAC) without a database read or Passport's per-call overhead, and synchronously, which
+ * one SHA-256 of its secret) without a database read or Passport's per-call overhead, and synchronously, which
  * spares the request a promise. Failures count against the client address: past the limit, a
  * credential that memory cannot vouch for gets 429 without reaching the database. When the
  * database is away, a credential memory cannot vouch for gets 503: never accepted unchecked.

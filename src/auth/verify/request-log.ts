@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseApiKey } from '../../api-keys/api-key-format.js';
 import { redactSecrets } from '../../common/redact.js';
 import { readCredentials, repeatedCredentialHeader } from './credentials.js';
+import { clientAddress } from '../../common/client-ip.decorator.js';
 
 /**
  * What a request's credentials are, for a log line: the kind, and a key's public id, never a
@@ -30,7 +31,7 @@ export function installRequestLog(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = redactSecrets(request.url.split('?', 1)[0]!);
     const auth = repeatedCredentialHeader(request.raw.rawHeaders) ? 'repeated-header' : describeCredentials(request.headers);
-    logger.log(`${request.method} ${path} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ip=${request.ip} auth=${auth}`);
+    logger.log(`${request.method} ${path} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms ip=${clientAddress(request)} auth=${auth}`);
     done();
   });
 }
