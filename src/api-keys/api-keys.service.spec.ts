@@ -59,6 +59,7 @@ function makeCaller(keyRights?: Right[]): Principal {
     customerId: 'c1',
     method: keyRights ? 'apiKey' : 'jwt',
     apiKeyId: keyRights ? 'K0' : null,
+    sessionId: keyRights ? null : 's1',
     keyRights: keyRights ?? null,
     rights: keyRights ? new Set(keyRights) : authorityRights(Authority.CUSTOMER_USER),
   };

@@ -33,6 +33,7 @@ const makePrincipal = (rights: Right[]): Principal => ({
   customerId: null,
   method: 'apiKey',
   apiKeyId: 'K',
+  sessionId: null,
   keyRights: rights,
   rights: new Set(rights),
 });

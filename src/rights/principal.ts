@@ -12,6 +12,8 @@ export interface Principal {
   method: AuthenticationMethod;
   /** The key's id when the call came with an API key. */
   apiKeyId: string | null;
+  /** The session (login) of the JWT that authenticated the call; null with a key. */
+  sessionId: string | null;
   /** With a key: the key's literal rights (so `RIGHT_USER_ALL` can be granted on only by a key that has it). */
   keyRights: readonly string[] | null;
   /** Effective rights for this request. */

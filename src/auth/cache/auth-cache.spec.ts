@@ -54,7 +54,7 @@ describe('AuthCache', () => {
     sut.rememberKey(sut.epoch, makeKey('K1', 'u1'), user, keyState(makeKey('K1'), user));
     expect(sut.key('K1')).toBeDefined();
     // a second user takes the only place: the first is evicted
-    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, makeUser('u2'));
+    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, makeUser('u2'), 's1');
     expect(sut.key('K1')).toBeUndefined();
     expect(sut.jwt('token')).toBeDefined();
   });
@@ -72,7 +72,7 @@ describe('AuthCache', () => {
     vi.useFakeTimers();
     const { sut } = makeCache();
     sut.rememberKey(sut.epoch, makeKey(), makeUser(), keyState(makeKey(), makeUser()));
-    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, makeUser());
+    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, makeUser(), 's1');
     vi.advanceTimersByTime(29_000);
     expect(sut.key('K1')).toBeDefined();
     expect(sut.jwt('token')).toBeDefined();
@@ -85,7 +85,7 @@ describe('AuthCache', () => {
     vi.useFakeTimers();
     const { sut } = makeCache();
     const user = makeUser();
-    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, user);
+    sut.rememberJwt(sut.epoch, 'token', Date.now() + 3_600_000, user, 's1');
     vi.advanceTimersByTime(60_001);
     // the user is read afresh (with one of its keys), so its entry vouches again
     sut.rememberKey(sut.epoch, makeKey('K1'), user, keyState(makeKey('K1'), user));

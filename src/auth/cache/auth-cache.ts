@@ -17,7 +17,9 @@ import { apiKeyPrincipal, jwtPrincipal } from '../verify/principal-builder.js';
 export class CachedUser {
   readonly id: string;
   readonly enabled: boolean;
-  readonly jwtPrincipal: Principal;
+  readonly authority: User['authority'];
+  readonly tenantId: string | null;
+  readonly customerId: string | null;
   valid = true;
   /** A read of the user, to renew the entry once it aged out, is under way. */
   refreshing = false;
@@ -29,7 +31,9 @@ export class CachedUser {
   ) {
     this.id = user.id;
     this.enabled = user.enabled;
-    this.jwtPrincipal = jwtPrincipal(user);
+    this.authority = user.authority;
+    this.tenantId = user.tenantId;
+    this.customerId = user.customerId;
   }
 }
 
@@ -66,6 +70,8 @@ export class CachedKey implements RememberedKeyState {
 export interface CachedJwt {
   readonly expiresAtMs: number;
   readonly owner: CachedUser;
+  /** The caller the token makes: its user's rights, its session. */
+  readonly principal: Principal;
   /** Until when the entry vouches for the token's session without the database being asked again (ms). */
   readonly freshUntil: number;
 }
@@ -257,9 +263,9 @@ export class AuthCache implements OnModuleDestroy {
     if (this.current(epoch)) this.unknownKeyIds.set(id, true);
   }
 
-  rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User): void {
+  rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User, sessionId: string): void {
     if (!this.current(epoch)) return;
-    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user), freshUntil: this.freshUntil() });
+    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user), principal: jwtPrincipal(user, sessionId), freshUntil: this.freshUntil() });
   }
 
   invalidate(change: Change): void {
@@ -301,8 +307,7 @@ export class AuthCache implements OnModuleDestroy {
 
 /** Whether a user read again is the one an entry describes, as far as verification is concerned. */
 function sameUser(entry: CachedUser, user: User): boolean {
-  const p = entry.jwtPrincipal;
-  return entry.enabled === user.enabled && p.authority === user.authority && p.tenantId === user.tenantId && p.customerId === user.customerId;
+  return entry.enabled === user.enabled && entry.authority === user.authority && entry.tenantId === user.tenantId && entry.customerId === user.customerId;
 }
 
 /** Whether a key read again is the one an entry was made from, as far as verification is concerned. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
   ApiNoContentResponse,
@@ -7,7 +7,6 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { ClientIp } from '../../common/client-ip.decorator.js';
 import type { Principal } from '../../rights/principal.js';
 import { Right } from '../../rights/right.js';
@@ -58,8 +57,8 @@ export class AuthController {
   @RequireRights()
   @ApiNoContentResponse({ description: 'The session has ended' })
   @ApiForbiddenResponse({ description: 'The call was authenticated with an API key, which has no session: disable or delete the key instead' })
-  logout(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<void> {
-    return this.tokens.logout(principal, request.headers);
+  logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.tokens.logout(principal);
   }
 
   /** The caller's user, and how it authenticated: `jwt` or `apiKey`, with the call's effective rights. */

@@ -1,6 +1,5 @@
 import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { IncomingHttpHeaders } from 'node:http';
 import { AuditAction } from '../../audit/audit-event.entity.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { FailureThrottle } from '../../common/failure-throttle.js';
@@ -11,11 +10,10 @@ import { SERVER_SECRETS, type ServerSecrets } from '../../config/config.module.j
 import type { Principal } from '../../rights/principal.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersService } from '../../users/users.service.js';
-import { readCredentials } from '../verify/credentials.js';
 import type { TokenPairDto } from './dto/auth.dto.js';
 import { SessionEndReason } from './sessions/session.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { SESSION_ENDED, type TokenPayload } from '../verify/strategies/jwt.strategy.js';
+import { SESSION_ENDED, type TokenPayload } from './token-payload.js';
 
 /** The one answer to every refused login: whether the account exists or is disabled is not the client's to learn. */
 const INVALID_LOGIN = 'Invalid username or password';
@@ -104,22 +102,16 @@ export class TokensService {
    * Ends the session of the JWT that authenticated the call (the first valid one sent, as the
    * authenticator took it). An API key has none: 403.
    */
-  async logout(caller: Principal, headers: IncomingHttpHeaders): Promise<void> {
-    if (caller.method !== 'jwt') throw new ForbiddenException(API_KEY_HAS_NO_SESSION);
-    for (const token of readCredentials(headers).jwts) {
-      // the token authenticated this very request: one that expired since still names the session to end
-      const payload = await this.verify(token, { ignoreExpiration: true });
-      if (payload?.typ !== 'access' || payload.sub !== caller.userId) continue;
-      if (await this.sessions.end(payload.sid, payload.sub, SessionEndReason.LOGOUT)) return;
-      // that token's session had ended already: the caller was authenticated by another one beside it
-    }
-    // every session named was ended meanwhile (by a logout racing this one): nothing is left to end
+  /** Ends the session of the JWT that authenticated the call; one ended meanwhile (a racing logout) leaves nothing to do. */
+  async logout(caller: Principal): Promise<void> {
+    if (caller.method !== 'jwt' || caller.sessionId === null) throw new ForbiddenException(API_KEY_HAS_NO_SESSION);
+    await this.sessions.end(caller.sessionId, caller.userId, SessionEndReason.LOGOUT);
   }
 
-  /** The claims of a token keygate signed that has not expired (unless told to ignore it) and names a session; null for any other. */
-  private async verify(token: string, options: { ignoreExpiration?: boolean } = {}): Promise<TokenPayload | null> {
+  /** The claims of a token keygate signed that has not expired and names a session; null for any other. */
+  private async verify(token: string): Promise<TokenPayload | null> {
     try {
-      const payload = await this.jwt.verifyAsync<TokenPayload>(token, { secret: this.secrets.jwtSecret, algorithms: ['HS256'], ...options });
+      const payload = await this.jwt.verifyAsync<TokenPayload>(token, { secret: this.secrets.jwtSecret, algorithms: ['HS256'] });
       return typeof payload.sub === 'string' && typeof payload.sid === 'string' && isUuid(payload.sid) ? payload : null;
     } catch {
       return null;

@@ -111,7 +111,7 @@ export class Authenticator {
     if (!entry) return undefined;
     if (entry.expiresAtMs <= Date.now()) return { reason: 'JWT has expired' };
     const refusal = userRefusal(entry.owner);
-    return refusal ? { reason: refusal } : { principal: entry.owner.jwtPrincipal };
+    return refusal ? { reason: refusal } : { principal: entry.principal };
   }
 
   private knownKey(presented: string): Decision | undefined {
@@ -143,8 +143,8 @@ export class Authenticator {
     }
     const decision = outcome.user;
     if (!decision.ok) return { reason: decision.reason };
-    this.cache.rememberJwt(epoch, token, decision.expiresAtMs, decision.user);
-    return { principal: jwtPrincipal(decision.user) };
+    this.cache.rememberJwt(epoch, token, decision.expiresAtMs, decision.user, decision.sessionId);
+    return { principal: jwtPrincipal(decision.user, decision.sessionId) };
   }
 
   private async verifyKey(presented: string): Promise<Decision> {

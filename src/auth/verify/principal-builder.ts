@@ -12,8 +12,8 @@ export function userRefusal(user: { enabled: boolean }): string | null {
   return user.enabled ? null : USER_DISABLED;
 }
 
-/** A caller with a JWT: the user's own rights. */
-export function jwtPrincipal(user: User): Principal {
+/** A caller with a JWT of session `sessionId`: the user's own rights. */
+export function jwtPrincipal(user: User, sessionId: string): Principal {
   return {
     userId: user.id,
     authority: user.authority,
@@ -21,6 +21,7 @@ export function jwtPrincipal(user: User): Principal {
     customerId: user.customerId,
     method: 'jwt',
     apiKeyId: null,
+    sessionId,
     keyRights: null,
     rights: authorityRights(user.authority),
   };
@@ -54,6 +55,7 @@ export function apiKeyPrincipal(key: Pick<ApiKey, 'id' | 'rights'>, owner: User)
     customerId: owner.customerId,
     method: 'apiKey',
     apiKeyId: key.id,
+    sessionId: null,
     keyRights: key.rights,
     rights: keyRightsFor(key.rights, owner.authority),
   };

@@ -7,23 +7,12 @@ import type { User } from '../../../users/user.entity.js';
 import { UsersService } from '../../../users/users.service.js';
 import { SessionsService } from '../../login/sessions/sessions.service.js';
 import { userRefusal } from '../principal-builder.js';
+import { SESSION_ENDED, type TokenPayload } from '../../login/token-payload.js';
 
 export const JWT_STRATEGY = 'jwt';
 
-export const SESSION_ENDED = 'The session has ended; log in again';
-
-export interface TokenPayload {
-  sub: string;
-  typ: 'access' | 'refresh';
-  /** The session (login) the token belongs to. */
-  sid: string;
-  /** Refresh tokens only: the generation of the session's refresh token, exchangeable only while current. */
-  gen?: number;
-  exp?: number;
-}
-
 /** What the strategy decided on a signed, unexpired token: its user as it is now, or why not. */
-export type JwtDecision = { ok: true; user: User; expiresAtMs: number } | { ok: false; reason: string };
+export type JwtDecision = { ok: true; user: User; sessionId: string; expiresAtMs: number } | { ok: false; reason: string };
 
 /**
  * Verifies an access token (`Authorization: Bearer <jwt>`): passport-jwt checks the signature and
@@ -53,6 +42,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     const [user, live] = await Promise.all([this.users.findById(payload.sub), this.sessions.isLive(payload.sid, payload.sub)]);
     if (!user) return { ok: false, reason: "The token's user no longer exists" };
     const refusal = userRefusal(user) ?? (live ? null : SESSION_ENDED);
-    return refusal ? { ok: false, reason: refusal } : { ok: true, user, expiresAtMs: payload.exp * 1000 };
+    return refusal ? { ok: false, reason: refusal } : { ok: true, user, sessionId: payload.sid, expiresAtMs: payload.exp * 1000 };
   }
 }
