@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/app-config.js';
 import type { ServerSecrets } from '../config/config.module.js';
@@ -47,6 +48,9 @@ describe('ApiKeysService.verify', () => {
     expect(a).toEqual({ ok: false, record: null, reason: 'Invalid API key' });
     expect(b).toMatchObject({ ok: false, record: { key: { id: issued[0]!.id } }, reason: 'Invalid API key' });
     expect(c).toMatchObject({ ok: true, owner: { id: 'u2' } });
+    // the digest a matched secret leaves, so that memory needs no second HMAC; none for a wrong secret
+    expect(c).toMatchObject({ state: { secretDigest: createHash('sha256').update(issued[1]!.secret).digest('base64') } });
+    expect(b).toMatchObject({ record: { state: { secretDigest: null } } });
   });
 });
 

@@ -12,7 +12,7 @@ import { Right } from '../rights/right.js';
 import { expandRights, missingRights } from '../rights/effective-rights.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
+import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
 import { ApiKeyChanged, ApiKeyNotFound, CannotGrant, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
@@ -25,7 +25,8 @@ const DAY_MS = 86_400_000;
 export interface VerifiedApiKey {
   key: ApiKey;
   owner: User;
-  state: KeyState;
+  /** With the secret's digest once it matched, so that memory need not take the HMAC again. */
+  state: RememberedKeyState;
 }
 
 /**
@@ -168,8 +169,8 @@ export class ApiKeysService {
     const found = await this.forVerification.load(parsed.id);
     if (!found) return { ok: false, reason: INVALID_API_KEY, record: null };
     const { key, owner } = found;
-    const record = { key, owner, state: keyState(key, owner) };
-    const rejection = apiKeyRejection(secretMatches(this.secrets.apiKeyHashSecret, parsed.secret, key.secretHash), record.state);
+    const record = { key, owner, state: { ...keyState(key, owner), secretDigest: null } };
+    const rejection = apiKeyRejection(rememberedSecretMatches(this.secrets.apiKeyHashSecret, parsed.secret, record.state), record.state);
     return rejection ? { ok: false, reason: rejection, record } : { ok: true, ...record };
   }
 

@@ -56,7 +56,7 @@ export class CachedKey implements RememberedKeyState {
     readonly id: string,
     readonly owner: CachedUser,
     readonly principal: Principal,
-    state: KeyState,
+    state: KeyState & { secretDigest?: string | null },
     /** Until when the entry vouches for the key without the database being asked again (ms). */
     public freshUntil: number,
   ) {
@@ -64,6 +64,7 @@ export class CachedKey implements RememberedKeyState {
     this.enabled = state.enabled;
     this.expiresAtMs = state.expiresAtMs;
     this.ownerEnabled = state.ownerEnabled;
+    this.secretDigest = state.secretDigest ?? null;
   }
 }
 
@@ -248,13 +249,13 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   /** `state` is the one the database check used. */
-  rememberKey(epoch: number, key: ApiKey, owner: User, state: KeyState): CachedKey | undefined {
+  rememberKey(epoch: number, key: ApiKey, owner: User, state: KeyState & { secretDigest?: string | null }): CachedKey | undefined {
     if (!this.current(epoch)) return undefined;
     const entry = new CachedKey(key.id, this.rememberUser(owner), apiKeyPrincipal(key, owner), state, this.freshUntil());
     // what a secret hashes to does not change with the key's state: a key read again after aging
     // out keeps its verified digest, so a wrong secret then still costs a hash, not an HMAC
     const previous = this.keys.peek(key.id);
-    if (previous?.secretDigest && previous.secretHash.equals(entry.secretHash)) entry.secretDigest = previous.secretDigest;
+    if (!entry.secretDigest && previous?.secretDigest && previous.secretHash.equals(entry.secretHash)) entry.secretDigest = previous.secretDigest;
     this.keys.set(key.id, entry);
     return entry;
   }
