@@ -93,6 +93,18 @@ describe('AuthCache', () => {
     expect(sut.jwt('token')).toBeUndefined();
   });
 
+  it('drops the JWTs of a session heard to end, and only those: the user and its keys stay remembered', () => {
+    const { sut, feed } = makeCache();
+    const user = makeUser();
+    sut.rememberKey(sut.epoch, makeKey('K1'), user, keyState(makeKey('K1'), user));
+    sut.rememberJwt(sut.epoch, 'token-a', Date.now() + 3_600_000, user, 's1');
+    sut.rememberJwt(sut.epoch, 'token-b', Date.now() + 3_600_000, user, 's2');
+    feed.publish({ kind: 'session', id: 's1' });
+    expect(sut.jwt('token-a')).toBeUndefined();
+    expect(sut.jwt('token-b')).toBeDefined();
+    expect(sut.key('K1')).toBeDefined();
+  });
+
   it('spreads the ages of entries verified together, so they are not read again in one burst', () => {
     vi.useFakeTimers();
     const { sut } = makeCache();

@@ -107,6 +107,8 @@ export class AuthCache implements OnModuleDestroy {
   private readonly jwts: LRUCache<string, CachedJwt>;
   /** Ids that no key has: ids are 192 random bits, so none of these can be created later. */
   private readonly unknownKeyIds: LRUCache<string, true>;
+  /** Sessions heard to have ended: their remembered JWTs are dropped when next read (session ids are never reused). */
+  private readonly endedSessions: LRUCache<string, true>;
   private readonly unsubscribe: () => void;
   private readonly maxAgeMs: number;
   private readonly keyRenewals: BatchReader<ApiKey>;
@@ -125,6 +127,7 @@ export class AuthCache implements OnModuleDestroy {
     this.keys = new LRUCache({ max: size });
     this.jwts = new LRUCache({ max: size });
     this.unknownKeyIds = new LRUCache({ max: Math.min(size, 100_000) });
+    this.endedSessions = new LRUCache({ max: Math.min(size, 100_000) });
     this.unsubscribe = changes.subscribe((change) => this.invalidate(change));
     this.keyRenewals = new BatchReader((ids) => apiKeys.findManyForVerification(ids), RENEWAL_BATCH_MS);
     this.userRenewals = new BatchReader((ids) => usersService.findByIds(ids), RENEWAL_BATCH_MS);
@@ -237,13 +240,13 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   /**
-   * A JWT remembered with its user. Its session can end only by a change of that user (logout and
-   * disabling publish one), so the user's entry vouches for it; and, like every entry, it ages out:
-   * then the token is verified again in full, its session read again.
+   * A JWT remembered with its user: vouched for while the user's entry is and its session has not
+   * been heard to end (logout, a reused refresh token, disabling the user); and, like every entry,
+   * it ages out: then the token is verified again in full, its session read again.
    */
   jwt(token: string, now = Date.now()): CachedJwt | undefined {
     const entry = this.jwts.get(token);
-    if (entry && now < entry.freshUntil && this.usable(entry.owner, now)) return entry;
+    if (entry && now < entry.freshUntil && this.usable(entry.owner, now) && !this.endedSessions.has(entry.principal.sessionId!)) return entry;
     if (entry) this.jwts.delete(token);
     return undefined;
   }
@@ -273,6 +276,8 @@ export class AuthCache implements OnModuleDestroy {
     this.epochCounter++;
     if (change.kind === 'apiKey') {
       this.keys.delete(change.id);
+    } else if (change.kind === 'session') {
+      this.endedSessions.set(change.id, true);
     } else if (change.kind === 'user') {
       // keys and tokens of the user see `valid === false` on their owner and are dropped when next read
       const entry = this.users.peek(change.id);

@@ -3,8 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A row per login. Its access and refresh tokens carry its id (`sid`); the refresh token also its
  * generation, and only the current generation can be exchanged. Ending a session is a write of
- * `ended_at`, announced like a change to its user (`kind: 'user'`), so every instance drops the
- * user's remembered tokens and reads the session again. Disabling a user ends its sessions in the
+ * `ended_at`, announced as a change of the session (`kind: 'session'`), so every instance drops the
+ * session's remembered tokens, and only those, and reads the session again. Disabling a user ends its sessions in the
  * same statement, whoever disables it (any instance, an operator's SQL), so re-enabling it revives
  * none; deleting a user deletes them.
  */
@@ -42,8 +42,8 @@ export class Sessions1763900400000 implements MigrationInterface {
       BEGIN
         PERFORM pg_notify('keygate_changes', json_build_object(
           'schema', TG_TABLE_SCHEMA,
-          'kind', 'user',
-          'id', CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END)::text);
+          'kind', 'session',
+          'id', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)::text);
         RETURN NULL;
       END $$`);
     await db.query(`

@@ -31,11 +31,11 @@ function makeService(repository: Partial<Record<keyof SessionsRepository, unknow
 }
 
 describe('SessionsService', () => {
-  it('announces the end of a session as a change of its user, after writing it', async () => {
+  it('announces the end of a session as a change of that session, after writing it', async () => {
     const { sut, order, published } = makeService({});
     expect(await sut.end(SID, USER, SessionEndReason.LOGOUT)).toBe(true);
     expect(order).toEqual(['write', 'publish']);
-    expect(published).toEqual([{ kind: 'user', id: USER }]);
+    expect(published).toEqual([{ kind: 'session', id: SID }]);
   });
 
   it('announces nothing when the session had ended already', async () => {
@@ -54,7 +54,7 @@ describe('SessionsService', () => {
     const { sut, end, published } = makeService({ advance: async () => null, findById: async () => makeSession({ refreshGeneration: 2 }) });
     expect(await sut.refresh(SID, USER, 1, LATER)).toEqual({ kind: 'reused' });
     expect(end).toHaveBeenCalledWith(SID, USER, SessionEndReason.REFRESH_TOKEN_REUSED);
-    expect(published).toEqual([{ kind: 'user', id: USER }]);
+    expect(published).toEqual([{ kind: 'session', id: SID }]);
   });
 
   it.each([

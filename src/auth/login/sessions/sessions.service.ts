@@ -47,7 +47,7 @@ export class SessionsService {
   async end(id: string, userId: string, reason: SessionEndReason): Promise<boolean> {
     const ended = await this.sessions.end(id, userId, reason);
     // after the write has committed: a token read again from the database finds its session ended
-    if (ended) this.changes.publish({ kind: 'user', id: userId });
+    if (ended) this.changes.publish({ kind: 'session', id });
     return ended;
   }
 }
