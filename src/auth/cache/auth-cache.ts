@@ -194,7 +194,9 @@ export class AuthCache implements OnModuleDestroy {
         }, drop),
       (error: unknown) => {
         entry.refreshing = false;
-        if (!isDatabaseUnavailable(error)) runContained(this.logger, `Reading a cached ${kind} again`, () => { throw error; }, drop);
+        if (isDatabaseUnavailable(error)) return;
+        this.logger.error(`Reading a cached ${kind} again failed: ${(error as Error)?.message ?? String(error)}`, (error as Error)?.stack);
+        drop();
       },
     );
   }
