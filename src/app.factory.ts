@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObjec
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { installAuthenticationHook } from './auth/verify/authentication-hook.js';
 import { Authenticator } from './auth/verify/authenticator.js';
+import { installForwardAuthHook } from './auth/platform/forward-auth-hook.js';
+import { ForwardAuth } from './auth/platform/forward-auth.js';
 import { installRequestLog } from './auth/verify/request-log.js';
 import { HttpExceptionFilter, sendError } from './common/http-exception.filter.js';
 import { installSecurityHeaders } from './common/security-headers.js';
@@ -46,6 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });
   if (config.LOG_REQUESTS) installRequestLog(fastify);
   installAuthenticationHook(fastify, app.get(Authenticator));
+  installForwardAuthHook(fastify, app.get(ForwardAuth));
   installStrictJsonParser(fastify);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(

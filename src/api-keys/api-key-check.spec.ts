@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { apiKeyRejection, INVALID_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
+import { apiKeyRejection, INVALID_API_KEY, refusalCode, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import { generateApiKey, hashSecret, secretMatches } from './api-key-format.js';
 
 const SERVER_SECRET = 'server-secret-for-the-spec';
@@ -17,11 +17,19 @@ describe('apiKeyRejection', () => {
     ['a wrong secret', other, {}, INVALID_API_KEY],
     ['a disabled key', secret, { enabled: false }, 'API key is disabled'],
     ['an expired key', secret, { expiresAtMs: 1000 }, 'API key has expired'],
-    ["a disabled owner's key", secret, { ownerEnabled: false }, "API key's user is disabled"],
+    ["a disabled owner's key", secret, { ownerEnabled: false }, "API key's owner is disabled"],
     ['a wrong secret on a disabled key (no state is revealed)', other, { enabled: false }, INVALID_API_KEY],
   ])('%s', (_name, presented, overrides, expected) => {
     const state = makeState(secret, overrides);
     expect(apiKeyRejection(secretMatches(SERVER_SECRET, presented, state.secretHash), state)).toBe(expected);
+  });
+
+  it('names each refusal by the code verify answers, a wrong secret as an unknown key', () => {
+    const state = makeState(secret);
+    const code = (presented: string, overrides: Partial<KeyState>) => refusalCode(apiKeyRejection(secretMatches(SERVER_SECRET, presented, state.secretHash), { ...state, ...overrides })!);
+    expect([code(other, {}), code(secret, { enabled: false }), code(secret, { expiresAtMs: 1 }), code(secret, { ownerEnabled: false })]).toEqual([
+      'NOT_FOUND', 'DISABLED', 'EXPIRED', 'OWNER_DISABLED',
+    ]);
   });
 });
 

@@ -3,6 +3,25 @@ import { secretMatches } from './api-key-format.js';
 
 export const MALFORMED_API_KEY = 'Malformed API key: expected NNSXS.<39 base32>.<52 base32>';
 export const INVALID_API_KEY = 'Invalid API key';
+const KEY_DISABLED = 'API key is disabled';
+const KEY_EXPIRED = 'API key has expired';
+const OWNER_DISABLED = "API key's owner is disabled";
+
+/** Why a presented key was refused, as `POST /api/keys/verify` names it. */
+export type KeyRefusalCode = 'MALFORMED' | 'NOT_FOUND' | 'DISABLED' | 'EXPIRED' | 'OWNER_DISABLED';
+
+const CODES: ReadonlyMap<string, KeyRefusalCode> = new Map([
+  [MALFORMED_API_KEY, 'MALFORMED'],
+  [INVALID_API_KEY, 'NOT_FOUND'],
+  [KEY_DISABLED, 'DISABLED'],
+  [KEY_EXPIRED, 'EXPIRED'],
+  [OWNER_DISABLED, 'OWNER_DISABLED'],
+]);
+
+/** The code of a refusal reason this file gives; a wrong secret is NOT_FOUND, so it never tells that the id exists. */
+export function refusalCode(reason: string): KeyRefusalCode {
+  return CODES.get(reason) ?? 'NOT_FOUND';
+}
 
 /** What deciding on a presented secret needs to know of its key and owner, as read from the database. */
 export interface KeyState {
@@ -23,9 +42,9 @@ export interface RememberedKeyState extends KeyState {
 /** Why a key does not authenticate, the secret's match decided; null when it does. One rule for every path. */
 export function apiKeyRejection(secretOk: boolean, state: KeyState, now = Date.now()): string | null {
   if (!secretOk) return INVALID_API_KEY;
-  if (!state.enabled) return 'API key is disabled';
-  if (state.expiresAtMs !== null && state.expiresAtMs <= now) return 'API key has expired';
-  if (!state.ownerEnabled) return "API key's user is disabled";
+  if (!state.enabled) return KEY_DISABLED;
+  if (state.expiresAtMs !== null && state.expiresAtMs <= now) return KEY_EXPIRED;
+  if (!state.ownerEnabled) return OWNER_DISABLED;
   return null;
 }
 

@@ -6,8 +6,12 @@ export class ApiKey {
   @PrimaryColumn({ type: 'varchar', length: 39 })
   id: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
-  userId: string;
+  /** The owner: a user, or else a service account (exactly one of the two is set). */
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'service_account_id', type: 'uuid', nullable: true })
+  serviceAccountId: string | null;
 
   /** HMAC-SHA256 of the secret under the server's key-hashing secret; never the secret. */
   @Column({ name: 'secret_hash', type: 'bytea' })

@@ -1,3 +1,4 @@
+export { CannotGrant } from '../rights/rights.errors.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Right } from '../rights/right.js';
 
@@ -31,15 +32,6 @@ export class TooManyApiKeys extends DomainError {
     readonly max: number,
   ) {
     super(`User ${userId} already has ${max} API keys, the most allowed; delete one first`);
-  }
-}
-
-/** The caller would hand a key rights it does not hold itself. */
-export class CannotGrant extends DomainError {
-  readonly kind = 'forbidden';
-
-  constructor(readonly missingRights: Right[]) {
-    super(`You cannot grant rights you do not hold: ${missingRights.join(', ')}`, { missingRights });
   }
 }
 

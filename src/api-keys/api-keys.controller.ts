@@ -5,7 +5,7 @@ import { ClientIp } from '../common/client-ip.decorator.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
 import { CurrentPrincipal, RequireUserRights } from '../rights/route-rights.decorator.js';
-import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeysService, type KeyOwnerRef } from './api-keys.service.js';
 import { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 import { ApiKeyDto, ApiKeyPageDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 import { mapPage } from '../common/page.dto.js';
@@ -26,7 +26,7 @@ export class ApiKeysController {
     @Body() dto: CreateApiKeyDto,
     @ClientIp() clientIp: string,
   ): Promise<CreatedApiKeyDto> {
-    const { apiKey, key } = await this.apiKeys.create(principal, userId, dto, clientIp);
+    const { apiKey, key } = await this.apiKeys.create(principal, user(userId), dto, clientIp);
     return { ...ApiKeyDto.from(apiKey), key };
   }
 
@@ -36,7 +36,7 @@ export class ApiKeysController {
     @Param('userId') userId: string,
     @Query() query: ApiKeyPageQueryDto,
   ): Promise<ApiKeyPageDto> {
-    const page = await this.apiKeys.list(principal, userId, query);
+    const page = await this.apiKeys.list(principal, user(userId), query);
     return mapPage(page, ApiKeyDto.from);
   }
 
@@ -46,7 +46,7 @@ export class ApiKeysController {
     @Param('userId') userId: string,
     @Param('keyId') keyId: string,
   ): Promise<ApiKeyDto> {
-    return ApiKeyDto.from(await this.apiKeys.get(principal, userId, keyId));
+    return ApiKeyDto.from(await this.apiKeys.get(principal, user(userId), keyId));
   }
 
   /** Edits the description, enables or disables, changes expiry or rights: only the fields sent change. */
@@ -58,7 +58,7 @@ export class ApiKeysController {
     @Body() dto: UpdateApiKeyDto,
     @ClientIp() clientIp: string,
   ): Promise<ApiKeyDto> {
-    return ApiKeyDto.from(await this.apiKeys.update(principal, userId, keyId, dto, clientIp));
+    return ApiKeyDto.from(await this.apiKeys.update(principal, user(userId), keyId, dto, clientIp));
   }
 
   /** Deletes the key: it never works again. */
@@ -70,7 +70,7 @@ export class ApiKeysController {
     @Param('keyId') keyId: string,
     @ClientIp() clientIp: string,
   ): Promise<void> {
-    await this.apiKeys.delete(principal, userId, keyId, clientIp);
+    await this.apiKeys.delete(principal, user(userId), keyId, clientIp);
   }
 
   /** The key's audit trail, newest first: created, updated, enabled, disabled, failed authentications (aggregated). */
@@ -81,7 +81,9 @@ export class ApiKeysController {
     @Param('keyId') keyId: string,
     @Query() query: AuditPageQueryDto,
   ): Promise<AuditEventPageDto> {
-    const page = await this.apiKeys.events(principal, userId, keyId, query);
+    const page = await this.apiKeys.events(principal, user(userId), keyId, query);
     return mapPage(page, AuditEventDto.from);
   }
 }
+
+const user = (id: string): KeyOwnerRef => ({ type: 'user', id });

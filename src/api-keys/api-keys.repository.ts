@@ -4,10 +4,23 @@ import { In, Repository } from 'typeorm';
 import { fetchPage, likePattern } from '../common/page.dto.js';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeyPageQueryDto } from './dto/api-key-input.dto.js';
+import type { CredentialOwner } from '../rights/principal.js';
 
 const KEY_ID = /^[A-Z2-7]{39}$/;
 
-/** API keys, always reached through their owner except for the one lookup that verifies a key. */
+type Changes = Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>>;
+
+/** The column that holds an owner of this kind. */
+function ownerColumn(owner: Pick<CredentialOwner, 'type'>): 'user_id' | 'service_account_id' {
+  return owner.type === 'user' ? 'user_id' : 'service_account_id';
+}
+
+/** The condition "owned by `owner`", for find options. */
+function ownedBy(owner: Pick<CredentialOwner, 'type' | 'id'>): { userId: string } | { serviceAccountId: string } {
+  return owner.type === 'user' ? { userId: owner.id } : { serviceAccountId: owner.id };
+}
+
+/** API keys, always reached through their owner (a user or a service account) except for the one lookup that verifies a key. */
 @Injectable()
 export class ApiKeysRepository {
   constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
@@ -17,18 +30,18 @@ export class ApiKeysRepository {
     return this.keys.findBy({ id: In(ids) });
   }
 
-  findByIdForUser(userId: string, id: string): Promise<ApiKey | null> {
-    return KEY_ID.test(id) ? this.keys.findOneBy({ id, userId }) : Promise.resolve(null);
+  findByIdForOwner(owner: CredentialOwner, id: string): Promise<ApiKey | null> {
+    return KEY_ID.test(id) ? this.keys.findOneBy({ id, ...ownedBy(owner) }) : Promise.resolve(null);
   }
 
-  findPageForUser(userId: string, query: ApiKeyPageQueryDto): Promise<[ApiKey[], number]> {
-    const qb = this.keys.createQueryBuilder('k').where('k.user_id = :userId', { userId });
+  findPageForOwner(owner: CredentialOwner, query: ApiKeyPageQueryDto): Promise<[ApiKey[], number]> {
+    const qb = this.keys.createQueryBuilder('k').where(`k.${ownerColumn(owner)} = :ownerId`, { ownerId: owner.id });
     if (query.textSearch) qb.andWhere('k.description ILIKE :pattern', { pattern: likePattern(query.textSearch) });
     return fetchPage(qb, query, query.sortProperty);
   }
 
-  countForUser(userId: string): Promise<number> {
-    return this.keys.countBy({ userId });
+  countForOwner(owner: CredentialOwner): Promise<number> {
+    return this.keys.countBy(ownedBy(owner));
   }
 
   create(fields: Partial<ApiKey>): ApiKey {
@@ -44,21 +57,16 @@ export class ApiKeysRepository {
    * now is; null when the key is gone or (with `unlessRightsChanged`) its rights changed meanwhile.
    * Never a read-modify-save: that could write back a key deleted or disabled in between.
    */
-  async updateForUser(
-    userId: string,
-    id: string,
-    changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>>,
-    unlessRightsChanged?: string[],
-  ): Promise<ApiKey | null> {
-    const qb = this.keys.createQueryBuilder().update(ApiKey).set(changes).where('id = :id AND user_id = :userId', { id, userId });
+  async updateForOwner(owner: CredentialOwner, id: string, changes: Changes, unlessRightsChanged?: string[]): Promise<ApiKey | null> {
+    const qb = this.keys.createQueryBuilder().update(ApiKey).set(changes).where(`id = :id AND ${ownerColumn(owner)} = :ownerId`, { id, ownerId: owner.id });
     if (unlessRightsChanged) qb.andWhere('rights = :rights', { rights: unlessRightsChanged });
     const result = await qb.execute();
-    return result.affected ? this.keys.findOneBy({ id, userId }) : null;
+    return result.affected ? this.keys.findOneBy({ id, ...ownedBy(owner) }) : null;
   }
 
-  async deleteForUser(userId: string, id: string): Promise<boolean> {
+  async deleteForOwner(owner: CredentialOwner, id: string): Promise<boolean> {
     if (!KEY_ID.test(id)) return false;
-    const result = await this.keys.delete({ id, userId });
+    const result = await this.keys.delete({ id, ...ownedBy(owner) });
     return (result.affected ?? 0) > 0;
   }
 

@@ -5,7 +5,8 @@ import type { ServerSecrets } from '../config/config.module.js';
 import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
-import { authorityRights } from '../rights/effective-rights.js';
+import { RightsCatalog } from '../rights/rights-catalog.js';
+import type { ServiceAccountsService } from '../service-accounts/service-accounts.service.js';
 import type { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret } from './api-key-format.js';
@@ -18,15 +19,21 @@ import type { ChangeFeed } from '../database/change-feed.js';
 import type { AuditService } from '../audit/audit.service.js';
 
 const secrets = { apiKeyHashSecret: 'test-hash-secret' } as ServerSecrets;
+const catalog = new RightsCatalog();
+const me = { type: 'user', id: 'me' } as const;
 
 /** Keys of two users, and a service whose repositories answer from them (counting the queries). */
 function makeService() {
-  const owners = ['u1', 'u2'].map((id) => ({ id, enabled: true }) as User);
+  const owners = ['u1', 'u2'].map((id) => ({ id, enabled: true, authority: Authority.TENANT_ADMIN, tenantId: 't', customerId: null }) as User);
   const issued = Array.from({ length: 6 }, (_, i) => ({ ...generateApiKey(), userId: owners[i % 2]!.id }));
-  const rows = issued.map(({ id, secret, userId }) => ({ id, userId, secretHash: hashSecret(secrets.apiKeyHashSecret, secret), enabled: true, expiresAt: null }) as unknown as ApiKey);
+  const rows = issued.map(({ id, secret, userId }) => ({ id, userId, serviceAccountId: null, secretHash: hashSecret(secrets.apiKeyHashSecret, secret), enabled: true, expiresAt: null }) as unknown as ApiKey);
   const keys = { findManyForVerification: vi.fn(async (ids: string[]) => rows.filter((r) => ids.includes(r.id))) };
   const users = { findByIds: vi.fn(async (ids: string[]) => owners.filter((u) => ids.includes(u.id))) };
-  const sut = new ApiKeysService(double<ApiKeysRepository>('keys', keys), double<UsersService>('users', users), double<ChangeFeed>('changes'), double<AppConfig>('config'), double<AuditService>('audit'), secrets);
+  const accounts = { findByIds: vi.fn(async () => []) };
+  const sut = new ApiKeysService(
+    double<ApiKeysRepository>('keys', keys), double<UsersService>('users', users), double<ServiceAccountsService>('accounts', accounts), catalog,
+    double<ChangeFeed>('changes'), double<AppConfig>('config'), double<AuditService>('audit'), secrets,
+  );
   return { sut, issued, keys, users };
 }
 
@@ -57,6 +64,7 @@ describe('ApiKeysService.verify', () => {
 /** A caller with a customer user's rights, by JWT or by a key holding only `keyRights`. */
 function makeCaller(keyRights?: Right[]): Principal {
   return {
+    ownerType: 'user',
     userId: 'u1',
     authority: Authority.CUSTOMER_USER,
     tenantId: 't1',
@@ -65,58 +73,67 @@ function makeCaller(keyRights?: Right[]): Principal {
     apiKeyId: keyRights ? 'K0' : null,
     sessionId: keyRights ? null : 's1',
     keyRights: keyRights ?? null,
-    rights: keyRights ? new Set(keyRights) : authorityRights(Authority.CUSTOMER_USER),
+    rights: keyRights ? new Set(keyRights) : catalog.authorityRights(Authority.CUSTOMER_USER),
   };
 }
 
 /** A service over one user's keys, the caller's to manage, with room for `max` keys living at most `maxDays`. */
 function makeManagingService({ max = 0, maxDays = 0, count = 0 } = {}) {
-  const owner = { id: 'u1', tenantId: 't1', enabled: true } as User;
-  const key = { id: 'K1', userId: owner.id, rights: [Right.USER_INFO], enabled: true, expiresAt: null } as unknown as ApiKey;
+  const owner = { id: 'u1', tenantId: 't1', customerId: 'c1', authority: Authority.CUSTOMER_USER, enabled: true } as User;
+  const key = { id: 'K1', userId: owner.id, serviceAccountId: null, rights: [Right.USER_INFO], enabled: true, expiresAt: null } as unknown as ApiKey;
   const keys = {
-    countForUser: vi.fn(async () => count),
-    findByIdForUser: vi.fn(async (_userId: string, id: string) => (id === key.id ? key : null)),
-    updateForUser: vi.fn(async (): Promise<ApiKey | null> => null),
-    deleteForUser: vi.fn(async () => false),
+    countForOwner: vi.fn(async () => count),
+    findByIdForOwner: vi.fn(async (_owner: unknown, id: string) => (id === key.id ? key : null)),
+    updateForOwner: vi.fn(async (): Promise<ApiKey | null> => null),
+    deleteForOwner: vi.fn(async () => false),
     insert: vi.fn(),
   };
   const users = { getManaged: vi.fn(async () => owner) };
   const config = { API_KEYS_MAX_PER_USER: max, API_KEYS_MAX_LIFETIME_DAYS: maxDays } as AppConfig;
-  const sut = new ApiKeysService(double<ApiKeysRepository>('keys', keys), double<UsersService>('users', users), double<ChangeFeed>('changes'), config, double<AuditService>('audit'), secrets);
+  const sut = new ApiKeysService(
+    double<ApiKeysRepository>('keys', keys), double<UsersService>('users', users), double<ServiceAccountsService>('accounts'), catalog,
+    double<ChangeFeed>('changes'), config, double<AuditService>('audit'), secrets,
+  );
   return { sut, keys };
 }
 
 describe('ApiKeysService refusals, in the domain\'s words', () => {
   it('CannotGrant names the rights the caller lacks', async () => {
     const { sut, keys } = makeManagingService();
-    const refused = sut.create(makeCaller([Right.USER_INFO]), 'me', { description: 'robot', rights: [Right.USER_INFO, Right.USER_SETTINGS_BASIC] }, '127.0.0.1');
+    const refused = sut.create(makeCaller([Right.USER_INFO]), me, { description: 'robot', rights: [Right.USER_INFO, Right.USER_SETTINGS_BASIC] }, '127.0.0.1');
     await expect(refused).rejects.toBeInstanceOf(CannotGrant);
     await expect(refused).rejects.toMatchObject({ kind: 'forbidden', missingRights: [Right.USER_SETTINGS_BASIC], extra: { missingRights: [Right.USER_SETTINGS_BASIC] } });
     expect(keys.insert).not.toHaveBeenCalled();
   });
 
-  it('CannotGrant RIGHT_USER_ALL to a key caller whose key lacks it', async () => {
+  it('CannotGrant a pseudo-right (the default RIGHT_ALL, or RIGHT_USER_ALL) to a key caller whose key lacks it', async () => {
     const { sut } = makeManagingService();
-    const caller = { ...makeCaller([Right.USER_INFO]), rights: authorityRights(Authority.CUSTOMER_USER) };
-    await expect(sut.create(caller, 'me', { description: 'robot' }, '127.0.0.1')).rejects.toMatchObject({ missingRights: [Right.USER_ALL] });
+    const caller = { ...makeCaller([Right.USER_INFO]), rights: catalog.authorityRights(Authority.CUSTOMER_USER) };
+    await expect(sut.create(caller, me, { description: 'robot' }, '127.0.0.1')).rejects.toMatchObject({ missingRights: [Right.ALL] });
+    await expect(sut.create(caller, me, { description: 'robot', rights: [Right.USER_ALL] }, '127.0.0.1')).rejects.toMatchObject({ missingRights: [Right.USER_ALL] });
+  });
+
+  it('UnknownRights for a right the catalog does not have', async () => {
+    const { sut } = makeManagingService();
+    await expect(sut.create(makeCaller(), me, { description: 'robot', rights: ['RIGHT_NOT_THERE'] }, '127.0.0.1')).rejects.toMatchObject({ kind: 'invalid', rights: ['RIGHT_NOT_THERE'] });
   });
 
   it('TooManyApiKeys once the user holds the most allowed', async () => {
     const { sut } = makeManagingService({ max: 2, count: 2 });
-    await expect(sut.create(makeCaller(), 'me', { description: 'third' }, '127.0.0.1')).rejects.toEqual(new TooManyApiKeys('u1', 2));
+    await expect(sut.create(makeCaller(), me, { description: 'third' }, '127.0.0.1')).rejects.toEqual(new TooManyApiKeys('u1', 2));
   });
 
   it('InvalidExpiry beyond the longest lifetime, or taken away', async () => {
     const { sut } = makeManagingService({ maxDays: 30 });
     const late = new Date(Date.now() + 31 * 86_400_000).toISOString();
-    await expect(sut.create(makeCaller(), 'me', { description: 'long', expiresAt: late }, '127.0.0.1')).rejects.toEqual(new InvalidExpiry(30, 'too late'));
-    await expect(sut.update(makeCaller(), 'me', 'K1', { expiresAt: null }, '127.0.0.1')).rejects.toMatchObject({ kind: 'invalid', problem: 'missing' });
+    await expect(sut.create(makeCaller(), me, { description: 'long', expiresAt: late }, '127.0.0.1')).rejects.toEqual(new InvalidExpiry(30, 'too late'));
+    await expect(sut.update(makeCaller(), me, 'K1', { expiresAt: null }, '127.0.0.1')).rejects.toMatchObject({ kind: 'invalid', problem: 'missing' });
   });
 
   it('ApiKeyNotFound for a key that is not the user\'s, ApiKeyChanged when it went meanwhile', async () => {
     const { sut } = makeManagingService();
-    await expect(sut.get(makeCaller(), 'me', 'K2')).rejects.toEqual(new ApiKeyNotFound('K2', 'me'));
-    await expect(sut.delete(makeCaller(), 'me', 'K2', '127.0.0.1')).rejects.toBeInstanceOf(ApiKeyNotFound);
-    await expect(sut.update(makeCaller(), 'me', 'K1', { description: 'renamed' }, '127.0.0.1')).rejects.toEqual(new ApiKeyChanged('K1'));
+    await expect(sut.get(makeCaller(), me, 'K2')).rejects.toEqual(new ApiKeyNotFound('K2', 'me'));
+    await expect(sut.delete(makeCaller(), me, 'K2', '127.0.0.1')).rejects.toBeInstanceOf(ApiKeyNotFound);
+    await expect(sut.update(makeCaller(), me, 'K1', { description: 'renamed' }, '127.0.0.1')).rejects.toEqual(new ApiKeyChanged('K1'));
   });
 });

@@ -7,24 +7,30 @@ import { SERVER_SECRETS, type ServerSecrets } from '../config/config.module.js';
 import { BatchReader } from '../common/batch-reader.js';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
-import type { Principal } from '../rights/principal.js';
-import { Right } from '../rights/right.js';
-import { expandRights, missingRights } from '../rights/effective-rights.js';
-import type { User } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
+import type { CredentialOwner, OwnerType, Principal } from '../rights/principal.js';
+import { Right, type RightName } from '../rights/right.js';
+import { assertGrantable, assertKnownRights, RightsCatalog } from '../rights/rights-catalog.js';
+import { accountOwner, ServiceAccountsService } from '../service-accounts/service-accounts.service.js';
+import { userOwner, UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
-import { ApiKeyChanged, ApiKeyNotFound, CannotGrant, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
+import { ApiKeyChanged, ApiKeyNotFound, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
 const DAY_MS = 86_400_000;
 
+/** Whose keys a route manages: a user (`me` allowed) or a service account, as named in its path. */
+export interface KeyOwnerRef {
+  type: OwnerType;
+  id: string;
+}
+
 /** A key read for verification, with its owner as they are now, and the state its check used. */
 export interface VerifiedApiKey {
   key: ApiKey;
-  owner: User;
+  owner: CredentialOwner;
   /** With the secret's digest once it matched, so that memory need not take the HMAC again. */
   state: RememberedKeyState;
 }
@@ -41,7 +47,16 @@ export type KeyVerification = ({ ok: true } & VerifiedApiKey) | { ok: false; rea
 interface KeyWithOwner {
   id: string;
   key: ApiKey;
-  owner: User;
+  owner: CredentialOwner;
+}
+
+/** The owner of the keys a route manages, found and checked to be the caller's to manage. */
+interface ManagedOwner {
+  owner: CredentialOwner;
+  /** What the owner's keys can hold at most: the owner's current rights. */
+  rights: ReadonlySet<RightName>;
+  /** How the route named it, for messages. */
+  ref: KeyOwnerRef;
 }
 
 @Injectable()
@@ -52,24 +67,35 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersService,
+    private readonly accounts: ServiceAccountsService,
+    private readonly catalog: RightsCatalog,
     private readonly changes: ChangeFeed,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
     @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
   ) {}
 
-  async create(caller: Principal, userId: string, dto: CreateApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
-    const owner = await this.users.getManaged(caller, userId);
-    const rights = dto.rights ?? [Right.USER_ALL];
-    this.assertGrantable(caller, rights);
+  /** The owner a route names: not found when unknown, refused when the caller does not manage it. */
+  private async managedOwner(caller: Principal, ref: KeyOwnerRef): Promise<ManagedOwner> {
+    const owner = ref.type === 'user' ? userOwner(await this.users.getManaged(caller, ref.id)) : accountOwner(await this.accounts.getManaged(caller, ref.id));
+    return { owner, rights: this.catalog.ownerRights(owner), ref };
+  }
+
+  async create(caller: Principal, ref: KeyOwnerRef, dto: CreateApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
+    const managed = await this.managedOwner(caller, ref);
+    const { owner } = managed;
+    const rights = dto.rights ?? [Right.ALL];
+    assertKnownRights(this.catalog, rights);
+    this.assertGrantable(caller, managed, rights);
     const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
     const max = this.config.API_KEYS_MAX_PER_USER;
-    if (max > 0 && (await this.keys.countForUser(owner.id)) >= max) throw new TooManyApiKeys(owner.id, max);
+    if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max);
     const generated = generateApiKey();
     const apiKey = await this.keys.insert(
       this.keys.create({
         id: generated.id,
-        userId: owner.id,
+        userId: owner.type === 'user' ? owner.id : null,
+        serviceAccountId: owner.type === 'serviceAccount' ? owner.id : null,
         secretHash: hashSecret(this.secrets.apiKeyHashSecret, generated.secret),
         description: dto.description,
         rights,
@@ -86,31 +112,33 @@ export class ApiKeysService {
     return { apiKey, key: generated.key };
   }
 
-  async list(caller: Principal, userId: string, query: ApiKeyPageQueryDto): Promise<Page<ApiKey>> {
-    const owner = await this.users.getManaged(caller, userId);
-    const [keys, total] = await this.keys.findPageForUser(owner.id, query);
+  async list(caller: Principal, ref: KeyOwnerRef, query: ApiKeyPageQueryDto): Promise<Page<ApiKey>> {
+    const { owner } = await this.managedOwner(caller, ref);
+    const [keys, total] = await this.keys.findPageForOwner(owner, query);
     return toPage(keys, total, query);
   }
 
-  async get(caller: Principal, userId: string, keyId: string): Promise<ApiKey> {
-    return (await this.ownedKey(caller, userId, keyId)).key;
+  async get(caller: Principal, ref: KeyOwnerRef, keyId: string): Promise<ApiKey> {
+    return (await this.ownedKey(caller, ref, keyId)).key;
   }
 
-  /** The key and its owner: not found unless the key is the user's, refused unless the caller manages the user. */
-  private async ownedKey(caller: Principal, userId: string, keyId: string): Promise<{ owner: User; key: ApiKey }> {
-    const owner = await this.users.getManaged(caller, userId);
-    const key = await this.keys.findByIdForUser(owner.id, keyId);
-    if (!key) throw new ApiKeyNotFound(keyId, userId);
-    return { owner, key };
+  /** The key and its owner: not found unless the key is the owner's, refused unless the caller manages the owner. */
+  private async ownedKey(caller: Principal, ref: KeyOwnerRef, keyId: string): Promise<ManagedOwner & { key: ApiKey }> {
+    const managed = await this.managedOwner(caller, ref);
+    const key = await this.keys.findByIdForOwner(managed.owner, keyId);
+    if (!key) throw new ApiKeyNotFound(keyId, ref.id);
+    return { ...managed, key };
   }
 
-  async update(caller: Principal, userId: string, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
-    const { owner, key } = await this.ownedKey(caller, userId, keyId);
+  async update(caller: Principal, ref: KeyOwnerRef, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
+    const { key, ...managed } = await this.ownedKey(caller, ref, keyId);
+    const { owner } = managed;
     const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>> = {};
     if (dto.rights) {
       const before = new Set(key.rights);
       const after = new Set<string>(dto.rights);
-      this.assertGrantable(caller, [...after].filter((r) => !before.has(r)).concat([...before].filter((r) => !after.has(r))) as Right[]);
+      assertKnownRights(this.catalog, dto.rights);
+      this.assertGrantable(caller, managed, [...after].filter((r) => !before.has(r)).concat([...before].filter((r) => !after.has(r))));
       changes.rights = dto.rights;
     }
     if (dto.description !== undefined) changes.description = dto.description;
@@ -118,30 +146,30 @@ export class ApiKeysService {
     if (dto.expiresAt !== undefined) changes.expiresAt = this.checkedExpiry(dto.expiresAt, false);
     // bringing a key back to life, or letting it live longer, hands out its rights again
     const extends_ = changes.expiresAt !== undefined && (changes.expiresAt === null || (key.expiresAt !== null && changes.expiresAt > key.expiresAt));
-    if ((changes.enabled === true && !key.enabled) || extends_) this.assertGrantable(caller, key.rights as Right[]);
+    if ((changes.enabled === true && !key.enabled) || extends_) this.assertGrantable(caller, managed, key.rights);
     // a rights change is checked against the rights read above: refused if they changed meanwhile
-    const saved = await this.keys.updateForUser(owner.id, key.id, changes, dto.rights ? key.rights : undefined);
+    const saved = await this.keys.updateForOwner(owner, key.id, changes, dto.rights ? key.rights : undefined);
     if (!saved) throw new ApiKeyChanged(keyId);
     this.changes.publish({ kind: 'apiKey', id: key.id });
     await this.audit.record(...this.updateEvents(key, saved).map((event) => ({ ...this.auditFields(caller, owner, key.id, clientIp), ...event })));
     return saved;
   }
 
-  async delete(caller: Principal, userId: string, keyId: string, clientIp: string): Promise<void> {
-    const owner = await this.users.getManaged(caller, userId);
-    if (!(await this.keys.deleteForUser(owner.id, keyId))) throw new ApiKeyNotFound(keyId, userId);
+  async delete(caller: Principal, ref: KeyOwnerRef, keyId: string, clientIp: string): Promise<void> {
+    const { owner } = await this.managedOwner(caller, ref);
+    if (!(await this.keys.deleteForOwner(owner, keyId))) throw new ApiKeyNotFound(keyId, ref.id);
     this.changes.publish({ kind: 'apiKey', id: keyId });
     await this.audit.record({ ...this.auditFields(caller, owner, keyId, clientIp), action: AuditAction.API_KEY_DELETED });
   }
 
   /** The key's events, newest first (the key must be the user's, and the user the caller's to manage). */
-  async events(caller: Principal, userId: string, keyId: string, query: AuditPageQueryDto): Promise<Page<AuditEvent>> {
-    const key = await this.get(caller, userId, keyId);
+  async events(caller: Principal, ref: KeyOwnerRef, keyId: string, query: AuditPageQueryDto): Promise<Page<AuditEvent>> {
+    const key = await this.get(caller, ref, keyId);
     return this.audit.listForKey(key.id, query);
   }
 
-  private auditFields(caller: Principal, owner: User, apiKeyId: string, clientIp: string) {
-    return { actor: caller, targetUserId: owner.id, tenantId: owner.tenantId, apiKeyId, clientIp };
+  private auditFields(caller: Principal, owner: CredentialOwner, apiKeyId: string, clientIp: string) {
+    return { actor: caller, targetUserId: owner.type === 'user' ? owner.id : null, tenantId: owner.tenantId, apiKeyId, clientIp };
   }
 
   /** ENABLED / DISABLED for the switch, UPDATED with each other changed field's old and new value. */
@@ -177,11 +205,19 @@ export class ApiKeysService {
   /** Keys of these ids with their owners; a key always has an owner (foreign key, cascade): one without is a key deleted meanwhile. */
   private async findWithOwners(ids: string[]): Promise<KeyWithOwner[]> {
     const keys = await this.keys.findManyForVerification(ids);
-    const owners = new Map((await this.users.findByIds([...new Set(keys.map((k) => k.userId))])).map((u) => [u.id, u]));
+    const owners = new Map((await this.findOwners(keys.map(ownerIdOf))).map((o) => [o.id, o]));
     return keys.flatMap((key) => {
-      const owner = owners.get(key.userId);
+      const owner = owners.get(ownerIdOf(key));
       return owner ? [{ id: key.id, key, owner }] : [];
     });
+  }
+
+  /** Users and service accounts of these ids as credential owners (ids are UUIDs: each names one or the other). */
+  async findOwners(ids: string[]): Promise<CredentialOwner[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const [users, accounts] = await Promise.all([this.users.findByIds(unique), this.accounts.findByIds(unique)]);
+    return [...users.map(userOwner), ...accounts.map(accountOwner)];
   }
 
   /** Keys as stored, by id, for reading remembered keys again (no rights are checked: it is not for callers). */
@@ -194,13 +230,9 @@ export class ApiKeysService {
     return apiKeyRejection(rememberedSecretMatches(this.secrets.apiKeyHashSecret, secret, state), state, now);
   }
 
-  /** Nobody grants what they lack: a key caller only within its own rights, `RIGHT_USER_ALL` only if its key has it. */
-  private assertGrantable(caller: Principal, rights: readonly Right[]): void {
-    const lacking = missingRights(caller.rights, expandRights(rights.filter((r) => r !== Right.USER_ALL)));
-    if (rights.includes(Right.USER_ALL) && caller.method === 'apiKey' && !caller.keyRights?.includes(Right.USER_ALL)) {
-      lacking.unshift(Right.USER_ALL);
-    }
-    if (lacking.length) throw new CannotGrant(lacking);
+  /** Rights that exist, and nobody grants what they lack (see `assertGrantable`): a key holds at most its owner's rights. */
+  private assertGrantable(caller: Principal, owner: ManagedOwner, rights: readonly RightName[]): void {
+    assertGrantable(this.catalog, caller, rights, owner.rights);
   }
 
   /** An expiry within the configured maximum lifetime; a new key without one gets the maximum. */
@@ -215,4 +247,9 @@ export class ApiKeysService {
     if (Date.parse(expiresAt) > latest) throw new InvalidExpiry(maxDays, 'too late');
     return new Date(expiresAt);
   }
+}
+
+/** The id of a key's owner, whichever kind it is. */
+export function ownerIdOf(key: Pick<ApiKey, 'userId' | 'serviceAccountId'>): string {
+  return (key.userId ?? key.serviceAccountId)!;
 }

@@ -18,10 +18,13 @@ import { SessionsService } from './login/sessions/sessions.service.js';
 import { ApiKeyStrategy } from './verify/strategies/api-key.strategy.js';
 import { JwtStrategy } from './verify/strategies/jwt.strategy.js';
 import { TokensService } from './login/tokens.service.js';
+import { ForwardAuth } from './platform/forward-auth.js';
+import { ForwardAuthController } from './platform/forward-auth.controller.js';
+import { VerifyController } from './platform/verify.controller.js';
 
 @Module({
   imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([Session]), UsersModule, ApiKeysModule, AuditModule, DiscoveryModule],
-  controllers: [AuthController],
+  controllers: [AuthController, VerifyController, ForwardAuthController],
   providers: [
     JwtStrategy,
     ApiKeyStrategy,
@@ -33,6 +36,7 @@ import { TokensService } from './login/tokens.service.js';
     TokensService,
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     RouteAccessCheck,
+    ForwardAuth,
   ],
 })
 export class AuthModule {}

@@ -27,6 +27,7 @@ class Routes {
 }
 
 const makePrincipal = (rights: Right[]): Principal => ({
+  ownerType: 'user',
   userId: OWN_ID,
   authority: Authority.TENANT_ADMIN,
   tenantId: 't',

@@ -3,12 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { canonicalUserId } from '../common/ids.js';
 import type { Principal } from '../rights/principal.js';
-import type { Right } from '../rights/right.js';
+import type { RightName } from '../rights/right.js';
 import { isSelf, PRINCIPAL_REQUEST_KEY, ROUTE_ACCESS, type RouteAccess } from '../rights/route-rights.decorator.js';
 
 /** Names the right a caller lacks, as clients rely on: `403 {missingRight}`. */
 export class MissingRightException extends ForbiddenException {
-  constructor(right: Right) {
+  constructor(right: RightName) {
     super({ message: `Missing right ${right}`, missingRight: right });
   }
 }
@@ -32,12 +32,16 @@ export class AuthorizationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const userId = canonicaliseUserIdParam(request);
     if (access.kind === 'public') return true;
+    // the forward-authentication hook answers these before Nest's pipeline: one that reaches here escaped it
+    if (access.kind === 'gateway') throw new ForbiddenException('Forward authentication is answered by its hook, which did not run');
     const principal = request[PRINCIPAL_REQUEST_KEY] as Principal | undefined;
     if (!principal) {
       // the hook authenticates every route whose config carries a protected rule: this one escaped it
       this.logger.error(`${request.method} ${request.routeOptions.url ?? request.url} reached the guard without a caller: the authentication hook did not run for it`);
       throw new UnauthorizedException('Authentication required');
     }
+    // a service account is nobody's user: its keys hold no user right, and `me` names no one
+    if (access.kind === 'user' && principal.ownerType === 'serviceAccount') throw new ForbiddenException("A service account's key cannot act on users");
     const needed = requiredRight(access, principal, userId);
     if (needed && !principal.rights.has(needed)) throw new MissingRightException(needed);
     return true;
@@ -59,7 +63,7 @@ function canonicaliseUserIdParam(request: GuardedRequest): string | undefined {
 }
 
 /** The right a route needs from the caller; `userId` is canonical (see `canonicalUserId`). */
-export function requiredRight(access: RouteAccess, principal: Principal, userId: string | undefined): Right | undefined {
+export function requiredRight(access: RouteAccess, principal: Principal, userId: string | undefined): RightName | undefined {
   switch (access.kind) {
     case 'rights':
       return access.right;

@@ -75,16 +75,28 @@ export class HttpExceptionFilter implements ExceptionFilter {
 /** Answers with the JSON error for `exception`: the filter's way, and the authentication hook's. */
 export function sendError(reply: FastifyReply, exception: unknown): void {
   const { statusCode, json } = errorReply(exception);
-  if (statusCode >= 500 && statusCode !== 503) {
-    logger.error(redactSecrets(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
-  }
   if (reply.sent) return;
-  const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+  const retryAfter = retryAfterOf(exception);
+  if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
   void reply.status(statusCode).header('content-type', 'application/json; charset=utf-8').send(json);
 }
 
-function errorReply(exception: unknown): ErrorReply {
+/** The `Retry-After` seconds an exception carries (429s), if any. */
+export function retryAfterOf(exception: unknown): number | undefined {
+  const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+  return typeof retryAfter === 'number' ? retryAfter : undefined;
+}
+
+/** The status and JSON body answering `exception`; an unexpected one is logged with its stack first. */
+export function errorReply(exception: unknown): ErrorReply {
+  const reply = describeError(exception);
+  if (reply.statusCode >= 500 && reply.statusCode !== 503) {
+    logger.error(redactSecrets(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
+  }
+  return reply;
+}
+
+function describeError(exception: unknown): ErrorReply {
   let known = exception instanceof HttpException ? replies.get(exception) : undefined;
   if (!known) {
     const body = toBody(exception);

@@ -135,6 +135,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   AUDIT_FLUSH_SECONDS = 30;
 
+  /** A JSON file naming the platform's rights, groups, what each authority holds and its routes; absent: keygate's rights only. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  ACCESS_POLICY_FILE?: string;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 

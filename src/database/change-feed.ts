@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { runContained } from '../common/background.js';
 
-/** A row whose change may revoke credentials: a user (disabled, deleted), an API key, or a session (ended). */
-export type Change = { kind: 'user' | 'apiKey' | 'session'; id: string } | { kind: 'reset' };
+/** A row whose change may revoke credentials: a user or service account (disabled, deleted), an API key, or a session (ended). */
+export type Change = { kind: 'user' | 'serviceAccount' | 'apiKey' | 'session'; id: string } | { kind: 'reset' };
 
 export type ChangeListener = (change: Change) => void;
 

@@ -3,13 +3,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Session } from '../auth/login/sessions/session.entity.js';
+import { ServiceAccount } from '../service-accounts/service-account.entity.js';
 import { Customer } from '../tenants/customer.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from '../users/user.entity.js';
 import type { EmbeddedDatabase } from './embedded-pool.js';
 import { migrations } from './migrations/index.js';
 
-export const entities = [Tenant, Customer, User, ApiKey, AuditEvent, Session];
+export const entities = [Tenant, Customer, User, ServiceAccount, ApiKey, AuditEvent, Session];
 
 /**
  * One description of the database for the app and the TypeORM CLI alike: the PostgreSQL server

@@ -109,6 +109,6 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
       return;
     }
     if (change.schema !== this.schema || typeof change.id !== 'string') return;
-    if (change.kind === 'apiKey' || change.kind === 'user' || change.kind === 'session') this.changes.publish({ kind: change.kind, id: change.id } as Change);
+    if (change.kind === 'apiKey' || change.kind === 'user' || change.kind === 'serviceAccount' || change.kind === 'session') this.changes.publish({ kind: change.kind, id: change.id } as Change);
   }
 }

@@ -1,12 +1,31 @@
 import type { Authority } from './authority.js';
-import type { Right } from './right.js';
+import type { RightName } from './right.js';
 
 export type AuthenticationMethod = 'jwt' | 'apiKey';
 
-/** Who is calling: the user behind the credential and what this request may do. */
+/** Whom a credential belongs to: a person, or a service account (a backend, a device fleet, an integration). */
+export type OwnerType = 'user' | 'serviceAccount';
+
+/** The owner of a key or token as verification needs it, whichever kind it is. */
+export interface CredentialOwner {
+  type: OwnerType;
+  id: string;
+  enabled: boolean;
+  tenantId: string | null;
+  customerId: string | null;
+  /** A user's authority; null for a service account. */
+  authority: Authority | null;
+  /** A service account's own rights as stored; null for a user, whose rights come from its authority. */
+  rights: readonly RightName[] | null;
+}
+
+/** Who is calling: the owner behind the credential and what this request may do. */
 export interface Principal {
+  ownerType: OwnerType;
+  /** The user behind the credential; for a service account's key, the account's id. */
   userId: string;
-  authority: Authority;
+  /** The user's authority; null for a service account, which manages nobody. */
+  authority: Authority | null;
   tenantId: string | null;
   customerId: string | null;
   method: AuthenticationMethod;
@@ -14,8 +33,8 @@ export interface Principal {
   apiKeyId: string | null;
   /** The session (login) of the JWT that authenticated the call; null with a key. */
   sessionId: string | null;
-  /** With a key: the key's literal rights (so `RIGHT_USER_ALL` can be granted on only by a key that has it). */
-  keyRights: readonly string[] | null;
+  /** With a key: the key's literal rights (so a pseudo-right can be granted on only by a key that has it). */
+  keyRights: readonly RightName[] | null;
   /** Effective rights for this request. */
-  rights: ReadonlySet<Right>;
+  rights: ReadonlySet<RightName>;
 }

@@ -1,5 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { AccessPolicy } from './access-policy.js';
+import { RightsCatalog } from './rights-catalog.js';
 import { RightsController } from './rights.controller.js';
 
-@Module({ controllers: [RightsController] })
-export class RightsModule {}
+export const ACCESS_POLICY = Symbol('ACCESS_POLICY');
+
+/** The rights catalog and the access policy it was built from, for every module to ask. */
+@Global()
+@Module({})
+export class RightsModule {
+  static forRoot(policy: AccessPolicy): DynamicModule {
+    return {
+      module: RightsModule,
+      controllers: [RightsController],
+      providers: [
+        { provide: ACCESS_POLICY, useValue: policy },
+        { provide: RightsCatalog, useValue: new RightsCatalog(policy) },
+      ],
+      exports: [ACCESS_POLICY, RightsCatalog],
+    };
+  }
+}

@@ -21,7 +21,12 @@ export type RouteAccess =
    * own id; `undefined`: authentication alone), `other` when it is another user, whom the service
    * then checks the caller manages.
    */
-  | { kind: 'user'; self?: Right; other: Right };
+  | { kind: 'user'; self?: Right; other: Right }
+  /**
+   * Forward authentication: the access policy's routes decide, and the forward-authentication hook
+   * answers before Nest's pipeline (see `auth/platform/forward-auth-hook.ts`).
+   */
+  | { kind: 'gateway' };
 
 export const PRINCIPAL_REQUEST_KEY = 'principal';
 
@@ -62,6 +67,9 @@ export function routeConfigAccess(config: unknown): RouteAccess | undefined {
 
 // the 401 and 403 answers are added to the OpenAPI document for every secured operation (app.factory.ts)
 const protectedRoute = (access: RouteAccess) => applyDecorators(routeAccess(access), ApiSecurity(API_KEY_SCHEME), ApiBearerAuth(JWT_SCHEME));
+
+/** Decided by the access policy's routes for a gateway, with the original request's credentials. */
+export const ForwardAuthRoute = () => applyDecorators(routeAccess({ kind: 'gateway' }), ApiSecurity(API_KEY_SCHEME), ApiBearerAuth(JWT_SCHEME));
 
 /** Open to anyone, without credentials. */
 export const Public = () => routeAccess({ kind: 'public' });

@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error.js';
 import { Authority } from '../rights/authority.js';
-import type { Right } from '../rights/right.js';
+import type { RightName } from '../rights/right.js';
 
 export class UserNotFound extends DomainError {
   readonly kind = 'not-found';
@@ -24,10 +24,11 @@ export class CannotCreateAuthority extends DomainError {
   readonly kind = 'forbidden';
 
   constructor(
-    readonly actorAuthority: Authority,
+    /** Null: a service account's key, which creates nobody. */
+    readonly actorAuthority: Authority | null,
     readonly authority: Authority,
   ) {
-    super(`A ${actorAuthority} cannot create ${authority} users`);
+    super(`A ${actorAuthority ?? 'service account'} cannot create ${authority} users`);
   }
 }
 
@@ -37,7 +38,7 @@ export class CannotGrantAuthority extends DomainError {
 
   constructor(
     readonly authority: Authority,
-    readonly missingRights: Right[],
+    readonly missingRights: RightName[],
   ) {
     super(`A ${authority} holds rights you do not: ${missingRights.join(', ')}`, { missingRights });
   }

@@ -65,7 +65,7 @@ export class UsersController {
   @RequireUserRights({ other: Right.USER_USERS_READ })
   async rights(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string): Promise<UserRightsDto> {
     const user = await this.users.getManaged(principal, userId);
-    const rights = [...principal.rights].filter((r) => user.id === principal.userId || RIGHTS_ON_OTHERS.includes(r));
+    const rights = [...principal.rights].filter((r) => user.id === principal.userId || RIGHTS_ON_OTHERS.includes(r as Right));
     return { rights: rights.sort() };
   }
 }

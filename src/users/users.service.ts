@@ -5,8 +5,8 @@ import { AppConfig } from '../config/app-config.js';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { Authority } from '../rights/authority.js';
-import type { Principal } from '../rights/principal.js';
-import { authorityRights, missingRights } from '../rights/effective-rights.js';
+import type { CredentialOwner, Principal } from '../rights/principal.js';
+import { missingRights, RightsCatalog } from '../rights/rights-catalog.js';
 import { CustomersRepository } from '../tenants/customers.repository.js';
 import { CustomerNotFound, TenantNotFound } from '../tenants/tenant.errors.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
@@ -29,6 +29,12 @@ import { TenantsRepository } from '../tenants/tenants.repository.js';
 import { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
+/** A user as the owner of a credential. */
+export function userOwner(user: User): CredentialOwner {
+  const { id, enabled, tenantId, customerId, authority } = user;
+  return { type: 'user', id, enabled, tenantId, customerId, authority, rights: null };
+}
+
 @Injectable()
 export class UsersService {
   /** Compared against when the email is unknown, so that case costs what a wrong password does. */
@@ -40,6 +46,7 @@ export class UsersService {
     private readonly customers: CustomersRepository,
     private readonly changes: ChangeFeed,
     private readonly config: AppConfig,
+    private readonly catalog: RightsCatalog,
   ) {
     this.dummyHash = bcrypt.hashSync(randomBytes(16).toString('hex'), config.BCRYPT_ROUNDS);
   }
@@ -79,7 +86,7 @@ export class UsersService {
   async create(actor: Principal, dto: CreateUserDto): Promise<User> {
     if (!creatableAuthorities(actor).includes(dto.authority)) throw new CannotCreateAuthority(actor.authority, dto.authority);
     // whoever sets a new user's password can act as that user: only a caller holding its rights may
-    assertHoldsAuthority(actor, dto.authority);
+    this.assertHoldsAuthority(actor, dto.authority);
     const { tenantId, customerId } = await this.placement(actor, dto);
     if (await this.users.findByEmail(dto.email)) throw new EmailTaken(dto.email);
     const user = this.users.create({
@@ -100,7 +107,7 @@ export class UsersService {
     if (dto.enabled !== undefined && user.id === actor.userId) throw new CannotSwitchOwnAccount();
     if (dto.enabled === false) await this.keepOneSysAdmin(user);
     // re-enabling a user hands its rights out again: only to a caller holding them all
-    if (dto.enabled === true && !user.enabled) assertHoldsAuthority(actor, user.authority);
+    if (dto.enabled === true && !user.enabled) this.assertHoldsAuthority(actor, user.authority);
     const changes: Partial<Pick<User, 'firstName' | 'lastName' | 'enabled'>> = {};
     if (dto.firstName !== undefined) changes.firstName = dto.firstName;
     if (dto.lastName !== undefined) changes.lastName = dto.lastName;
@@ -152,13 +159,13 @@ export class UsersService {
     if (user.authority !== Authority.SYS_ADMIN || !user.enabled) return;
     if ((await this.users.countEnabledSysAdmins()) <= 1) throw new LastSysAdmin();
   }
-}
 
-/**
- * Nobody hands out rights they lack: creating or re-enabling a user of an authority needs every
- * right that authority grants (a JWT caller always has them; a narrow API key may not).
- */
-function assertHoldsAuthority(actor: Pick<Principal, 'rights'>, authority: Authority): void {
-  const lacking = missingRights(actor.rights, authorityRights(authority));
-  if (lacking.length) throw new CannotGrantAuthority(authority, lacking);
+  /**
+   * Nobody hands out rights they lack: creating or re-enabling a user of an authority needs every
+   * right that authority grants (a JWT caller always has them; a narrow API key may not).
+   */
+  private assertHoldsAuthority(actor: Pick<Principal, 'rights'>, authority: Authority): void {
+    const lacking = missingRights(actor.rights, this.catalog.authorityRights(authority));
+    if (lacking.length) throw new CannotGrantAuthority(authority, lacking);
+  }
 }

@@ -130,6 +130,20 @@ export class World {
     return this.makeUser({ authority: 'CUSTOMER_USER', customerId: customerId ?? (await this.makeCustomer(tenantAdmin)) }, tenantAdmin);
   }
 
+  /** A service account made by `by` (a system or tenant administrator); returns the account. */
+  async makeServiceAccount(by: TestUser, body: Record<string, unknown> = {}): Promise<any> {
+    const reply = await this.client.post('/api/service-accounts', { name: unique('account'), rights: ['RIGHT_ALL'], ...body }, { jwt: by.jwt });
+    if (reply.status !== 201) throw new Error(`service account: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
+  /** A key for service account `accountId`, made by `by`; returns the key object with `key`. */
+  async makeAccountKey(accountId: string, by: TestUser, body: Record<string, unknown> = {}): Promise<any> {
+    const reply = await this.client.post(`/api/service-accounts/${accountId}/api-keys`, { description: unique('key'), ...body }, { jwt: by.jwt });
+    if (reply.status !== 201) throw new Error(`account key: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
   /** A key for `owner`, made by `by` (the owner itself by default); returns the key object with `key`. */
   async makeKey(owner: TestUser, body: Record<string, unknown> = {}, by: As = { jwt: owner.jwt }): Promise<any> {
     const reply = await this.client.post(`/api/users/${owner.id}/api-keys`, { description: unique('key'), ...body }, by);

@@ -3,12 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { embeddedDatabaseDir } from '../../src/config/data-dir.js';
+
+/** The access policy of the platform tests: the contract's example (telemetry and devices). */
+export const ACCESS_POLICY_FIXTURE = fileURLToPath(new URL('../fixtures/access-policy.json', import.meta.url));
 
 export const ADMIN_EMAIL = 'admin@keygate.test';
 export const ADMIN_PASSWORD = 'admin-password-1';

@@ -1,10 +1,10 @@
 
 import {
-  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsEnum, IsIn, IsISO8601, IsOptional, IsString,
+  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString,
   Length, Matches, registerDecorator, type ValidationArguments,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/page.dto.js';
-import { Right } from '../../rights/right.js';
+import { RIGHT_NAME } from '../../rights/right.js';
 import { API_KEY_SORT_PROPERTIES } from '../api-key-sort.js';
 
 /** An ISO-8601 time later than now. */
@@ -33,9 +33,13 @@ export class CreateApiKeyDto {
   @IsOptional() @IsISO8601({ strict: true }) @IsFutureTime()
   expiresAt?: string | null;
 
-  /** Defaults to `["RIGHT_USER_ALL"]`: all current and future rights of the key's user. */
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @ArrayUnique() @IsEnum(Right, { each: true })
-  rights?: Right[];
+  /**
+   * Rights from `GET /api/rights`, keygate's and the platform's. Defaults to `["RIGHT_ALL"]`: all
+   * current and future rights of the key's owner.
+   * @example ["RIGHT_USER_INFO"]
+   */
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(100) @ArrayUnique() @Matches(RIGHT_NAME, { each: true })
+  rights?: string[];
 }
 
 /** Only the fields sent change. */
@@ -52,8 +56,8 @@ export class UpdateApiKeyDto {
   expiresAt?: string | null;
 
   /** Changing rights needs every right added and every right removed. */
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @ArrayUnique() @IsEnum(Right, { each: true })
-  rights?: Right[];
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(100) @ArrayUnique() @Matches(RIGHT_NAME, { each: true })
+  rights?: string[];
 }
 
 

@@ -1,5 +1,6 @@
-import { Right } from '../../rights/right.js';
+import type { OwnerType } from '../../rights/principal.js';
 import type { ApiKey } from '../api-key.entity.js';
+import { ownerIdOf } from '../api-keys.service.js';
 import { PageOf } from '../../common/page.dto.js';
 
 export enum ApiKeyStatus {
@@ -18,9 +19,13 @@ export function apiKeyStatus(key: Pick<ApiKey, 'enabled' | 'expiresAt'>, now = D
 export class ApiKeyDto {
   /** The key's id: the middle part of `NNSXS.<id>.<secret>`. */
   id: string;
-  userId: string;
+  /** Whose key it is: a user's or a service account's. */
+  ownerType: OwnerType;
+  ownerId: string;
+  /** The owner's id for a user's key; null for a service account's. */
+  userId: string | null;
   description: string;
-  rights: Right[];
+  rights: string[];
   enabled: boolean;
   status: ApiKeyStatus;
   /** Null: never expires. */
@@ -33,9 +38,11 @@ export class ApiKeyDto {
   static from(key: ApiKey): ApiKeyDto {
     return {
       id: key.id,
+      ownerType: key.userId !== null ? 'user' : 'serviceAccount',
+      ownerId: ownerIdOf(key),
       userId: key.userId,
       description: key.description,
-      rights: key.rights as Right[],
+      rights: key.rights,
       enabled: key.enabled,
       status: apiKeyStatus(key),
       expiresAt: key.expiresAt,

@@ -5,21 +5,23 @@ import type { AppConfig } from '../../config/app-config.js';
 import { ChangeFeed } from '../../database/change-feed.js';
 import { Authority } from '../../rights/authority.js';
 import type { User } from '../../users/user.entity.js';
-import type { UsersService } from '../../users/users.service.js';
+import type { CredentialOwner } from '../../rights/principal.js';
+import { RightsCatalog } from '../../rights/rights-catalog.js';
 import type { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AuthCache, RENEWAL_BATCH_MS, RENEWAL_GRACE_MS } from './auth-cache.js';
 import { double } from '../../../test/support/doubles.js';
 
 const DIGEST = 'a-remembered-digest';
-function makeUser(id = 'u1'): User {
-  return { id, authority: Authority.TENANT_ADMIN, tenantId: 't1', customerId: null, enabled: true } as User;
+/** A user, also in its shape as a credential's owner (the cache takes both). */
+function makeUser(id = 'u1'): User & CredentialOwner {
+  return { type: 'user', id, authority: Authority.TENANT_ADMIN, tenantId: 't1', customerId: null, enabled: true, rights: null } as User & CredentialOwner;
 }
 function makeKey(id = 'K1', userId = 'u1'): ApiKey {
-  return { id, userId, secretHash: Buffer.alloc(32), enabled: true, expiresAt: null, rights: ['RIGHT_USER_ALL'] } as unknown as ApiKey;
+  return { id, userId, serviceAccountId: null, secretHash: Buffer.alloc(32), enabled: true, expiresAt: null, rights: ['RIGHT_USER_ALL'] } as unknown as ApiKey;
 }
 function makeCache(
   live = true,
-  findById: (id: string) => Promise<User | null> = async () => null,
+  findById: (id: string) => Promise<CredentialOwner | null> = async () => null,
   findForVerification: (id: string) => Promise<ApiKey | null> = async () => null,
   size = 100,
 ) {
@@ -27,10 +29,10 @@ function makeCache(
   feed.live = live;
   // the cache reads many at once; each id here is looked up with the function given
   const readAll = async <T,>(ids: string[], find: (id: string) => Promise<T | null>): Promise<T[]> => (await Promise.all(ids.map(find))).filter((x) => x !== null) as T[];
-  const users = { findByIds: vi.fn((ids: string[]) => readAll(ids, findById)) };
-  const apiKeys = { findManyForVerification: vi.fn((ids: string[]) => readAll(ids, findForVerification)) };
+  const findOwners = vi.fn((ids: string[]) => readAll(ids, findById));
+  const apiKeys = { findManyForVerification: vi.fn((ids: string[]) => readAll(ids, findForVerification)), findOwners };
   const config = { AUTH_CACHE_SIZE: size, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig;
-  return { sut: new AuthCache(config, feed, double<UsersService>('users', users), double<ApiKeysService>('apiKeys', apiKeys)), feed, users, apiKeys };
+  return { sut: new AuthCache(config, feed, double<ApiKeysService>('apiKeys', apiKeys), new RightsCatalog()), feed, users: { findByIds: findOwners }, apiKeys };
 }
 
 describe('AuthCache', () => {
@@ -143,7 +145,7 @@ describe('AuthCache', () => {
 
     it('is replaced when read again changed, and its other keys are then read again too', () => {
       const { sut, user } = agedOwner();
-      const demoted = { ...user, authority: Authority.CUSTOMER_USER } as User;
+      const demoted = { ...user, authority: Authority.CUSTOMER_USER };
       sut.rememberKey(sut.epoch, makeKey('K1'), demoted, keyState(makeKey('K1'), demoted));
       expect(sut.key('K1')!.principal.authority).toBe(Authority.CUSTOMER_USER);
       expect(sut.key('K2')).toBeUndefined();
@@ -152,7 +154,7 @@ describe('AuthCache', () => {
 
   describe('a user that aged out', () => {
     /** A key fresh for 60 s of a user fresh for 30 s; then 31 s later. */
-    function agedUser(findById: (id: string) => Promise<User | null>) {
+    function agedUser(findById: (id: string) => Promise<CredentialOwner | null>) {
       vi.useFakeTimers();
       const cache = makeCache(true, findById);
       const user = makeUser();
@@ -175,7 +177,7 @@ describe('AuthCache', () => {
     });
 
     it('drops its keys when read again changed, or gone', async () => {
-      for (const found of [{ ...makeUser(), enabled: false } as User, null]) {
+      for (const found of [{ ...makeUser(), enabled: false }, null]) {
         const { sut } = agedUser(async () => found);
         expect(sut.key('K1')).toBeDefined();
         await vi.advanceTimersByTimeAsync(RENEWAL_BATCH_MS);

@@ -3,37 +3,45 @@ import type { KeyState, RememberedKeyState } from '../../api-keys/api-key-check.
 import type { ApiKey } from '../../api-keys/api-key.entity.js';
 import { AppConfig } from '../../config/app-config.js';
 import { ChangeFeed, type Change } from '../../database/change-feed.js';
-import type { Principal } from '../../rights/principal.js';
+import type { CredentialOwner, Principal } from '../../rights/principal.js';
+import { RightsCatalog } from '../../rights/rights-catalog.js';
 import type { User } from '../../users/user.entity.js';
-import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import { ApiKeysService, ownerIdOf } from '../../api-keys/api-keys.service.js';
 import { runContained } from '../../common/background.js';
 import { BatchReader } from '../../common/batch-reader.js';
 import { isDatabaseUnavailable } from '../../common/database-errors.js';
-import { UsersService } from '../../users/users.service.js';
+import { userOwner } from '../../users/users.service.js';
 import { LRUCache } from 'lru-cache';
 import { apiKeyPrincipal, jwtPrincipal } from '../verify/principal-builder.js';
 
-/** A user as verification needs it. `valid` turns false the moment the user changes. A class, for one shape. */
-export class CachedUser {
+/**
+ * A credential's owner (a user or a service account) as verification needs it. `valid` turns false
+ * the moment the owner changes. A class, for one shape.
+ */
+export class CachedOwner implements CredentialOwner {
+  readonly type: CredentialOwner['type'];
   readonly id: string;
   readonly enabled: boolean;
-  readonly authority: User['authority'];
+  readonly authority: CredentialOwner['authority'];
   readonly tenantId: string | null;
   readonly customerId: string | null;
+  readonly rights: readonly string[] | null;
   valid = true;
-  /** A read of the user, to renew the entry once it aged out, is under way. */
+  /** A read of the owner, to renew the entry once it aged out, is under way. */
   refreshing = false;
 
   constructor(
-    user: User,
-    /** Until when the entry vouches for the user without the database being asked again (ms). */
+    owner: CredentialOwner,
+    /** Until when the entry vouches for the owner without the database being asked again (ms). */
     public freshUntil: number,
   ) {
-    this.id = user.id;
-    this.enabled = user.enabled;
-    this.authority = user.authority;
-    this.tenantId = user.tenantId;
-    this.customerId = user.customerId;
+    this.type = owner.type;
+    this.id = owner.id;
+    this.enabled = owner.enabled;
+    this.authority = owner.authority;
+    this.tenantId = owner.tenantId;
+    this.customerId = owner.customerId;
+    this.rights = owner.rights;
   }
 }
 
@@ -54,7 +62,7 @@ export class CachedKey implements RememberedKeyState {
 
   constructor(
     readonly id: string,
-    readonly owner: CachedUser,
+    readonly owner: CachedOwner,
     readonly principal: Principal,
     state: KeyState & { secretDigest?: string | null },
     /** Until when the entry vouches for the key without the database being asked again (ms). */
@@ -70,7 +78,7 @@ export class CachedKey implements RememberedKeyState {
 
 export interface CachedJwt {
   readonly expiresAtMs: number;
-  readonly owner: CachedUser;
+  readonly owner: CachedOwner;
   /** The caller the token makes: its user's rights, its session. */
   readonly principal: Principal;
   /** Until when the entry vouches for the token's session without the database being asked again (ms). */
@@ -102,7 +110,7 @@ interface Renewable {
 export class AuthCache implements OnModuleDestroy {
   private readonly logger = new Logger('AuthCache');
   private epochCounter = 0;
-  private readonly users: LRUCache<string, CachedUser>;
+  private readonly owners: LRUCache<string, CachedOwner>;
   private readonly keys: LRUCache<string, CachedKey>;
   private readonly jwts: LRUCache<string, CachedJwt>;
   /** Ids that no key has: ids are 192 random bits, so none of these can be created later. */
@@ -112,25 +120,25 @@ export class AuthCache implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
   private readonly maxAgeMs: number;
   private readonly keyRenewals: BatchReader<ApiKey>;
-  private readonly userRenewals: BatchReader<User>;
+  private readonly ownerRenewals: BatchReader<CredentialOwner>;
 
   constructor(
     config: AppConfig,
     private readonly changes: ChangeFeed,
-    usersService: UsersService,
     apiKeys: ApiKeysService,
+    private readonly catalog: RightsCatalog,
   ) {
     const size = config.AUTH_CACHE_SIZE;
     this.maxAgeMs = config.AUTH_CACHE_MAX_AGE_SECONDS * 1000;
     // keys and tokens hold their owner's entry: one forgotten here can no longer be invalidated, so it stops counting
-    this.users = new LRUCache({ max: size, dispose: (user, _id, reason) => reason === 'evict' && (user.valid = false) });
+    this.owners = new LRUCache({ max: size, dispose: (owner, _id, reason) => reason === 'evict' && (owner.valid = false) });
     this.keys = new LRUCache({ max: size });
     this.jwts = new LRUCache({ max: size });
     this.unknownKeyIds = new LRUCache({ max: Math.min(size, 100_000) });
     this.endedSessions = new LRUCache({ max: Math.min(size, 100_000) });
     this.unsubscribe = changes.subscribe((change) => this.invalidate(change));
     this.keyRenewals = new BatchReader((ids) => apiKeys.findManyForVerification(ids), RENEWAL_BATCH_MS);
-    this.userRenewals = new BatchReader((ids) => usersService.findByIds(ids), RENEWAL_BATCH_MS);
+    this.ownerRenewals = new BatchReader((ids) => apiKeys.findOwners(ids), RENEWAL_BATCH_MS);
   }
 
   /** Read before a database lookup, handed back when remembering its result. */
@@ -149,8 +157,8 @@ export class AuthCache implements OnModuleDestroy {
     return entry && this.usable(entry.owner, now) && this.vouches(entry, now, this.renewKey) ? entry : undefined;
   }
 
-  private usable(owner: CachedUser, now = Date.now()): boolean {
-    return owner.valid && this.vouches(owner, now, this.renewUser);
+  private usable(owner: CachedOwner, now = Date.now()): boolean {
+    return owner.valid && this.vouches(owner, now, this.renewOwner);
   }
 
   /**
@@ -169,8 +177,8 @@ export class AuthCache implements OnModuleDestroy {
 
   private readonly renewKey = (entry: CachedKey): void =>
     this.renew('key', entry, this.keyRenewals, (found) => this.settleKey(entry, found), () => this.dropKey(entry));
-  private readonly renewUser = (owner: CachedUser): void =>
-    this.renew('user', owner, this.userRenewals, (found) => this.settleUser(owner, found), () => this.forgetUser(owner));
+  private readonly renewOwner = (owner: CachedOwner): void =>
+    this.renew(owner.type, owner, this.ownerRenewals, (found) => this.settleOwner(owner, found), () => this.forgetOwner(owner));
 
   /**
    * Reads an aged-out entry's source again, once at a time; with the database away the entry simply
@@ -217,15 +225,15 @@ export class AuthCache implements OnModuleDestroy {
     else this.keys.delete(entry.id);
   }
 
-  /** A user read again, the same way: unchanged, its entry (and every key and token on it) vouches again. */
-  private settleUser(owner: CachedUser, found: User | undefined): void {
-    if (owner.valid && found && this.changes.live && sameUser(owner, found)) owner.freshUntil = this.freshUntil();
-    else this.forgetUser(owner);
+  /** An owner read again, the same way: unchanged, its entry (and every key and token on it) vouches again. */
+  private settleOwner(owner: CachedOwner, found: CredentialOwner | undefined): void {
+    if (owner.valid && found && this.changes.live && sameOwner(owner, found)) owner.freshUntil = this.freshUntil();
+    else this.forgetOwner(owner);
   }
 
-  private forgetUser(owner: CachedUser): void {
+  private forgetOwner(owner: CachedOwner): void {
     owner.valid = false;
-    if (this.users.peek(owner.id) === owner) this.users.delete(owner.id);
+    if (this.owners.peek(owner.id) === owner) this.owners.delete(owner.id);
   }
 
   /**
@@ -254,9 +262,9 @@ export class AuthCache implements OnModuleDestroy {
   }
 
   /** `state` is the one the database check used. */
-  rememberKey(epoch: number, key: ApiKey, owner: User, state: KeyState & { secretDigest?: string | null }): CachedKey | undefined {
+  rememberKey(epoch: number, key: ApiKey, owner: CredentialOwner, state: KeyState & { secretDigest?: string | null }): CachedKey | undefined {
     if (!this.current(epoch)) return undefined;
-    const entry = new CachedKey(key.id, this.rememberUser(owner), apiKeyPrincipal(key, owner), state, this.freshUntil());
+    const entry = new CachedKey(key.id, this.rememberOwner(owner), apiKeyPrincipal(this.catalog, key, owner), state, this.freshUntil());
     // what a secret hashes to does not change with the key's state: a key read again after aging
     // out keeps its verified digest, so a wrong secret then still costs a hash, not an HMAC
     const previous = this.keys.peek(key.id);
@@ -271,7 +279,7 @@ export class AuthCache implements OnModuleDestroy {
 
   rememberJwt(epoch: number, token: string, expiresAtMs: number, user: User, sessionId: string): void {
     if (!this.current(epoch)) return;
-    this.jwts.set(token, { expiresAtMs, owner: this.rememberUser(user), principal: jwtPrincipal(user, sessionId), freshUntil: this.freshUntil() });
+    this.jwts.set(token, { expiresAtMs, owner: this.rememberOwner(userOwner(user)), principal: jwtPrincipal(this.catalog, user, sessionId), freshUntil: this.freshUntil() });
   }
 
   invalidate(change: Change): void {
@@ -280,14 +288,14 @@ export class AuthCache implements OnModuleDestroy {
       this.keys.delete(change.id);
     } else if (change.kind === 'session') {
       this.endedSessions.set(change.id, true);
-    } else if (change.kind === 'user') {
-      // keys and tokens of the user see `valid === false` on their owner and are dropped when next read
-      const entry = this.users.peek(change.id);
-      this.users.delete(change.id);
+    } else if (change.kind === 'user' || change.kind === 'serviceAccount') {
+      // keys and tokens of the owner see `valid === false` on it and are dropped when next read
+      const entry = this.owners.peek(change.id);
+      this.owners.delete(change.id);
       if (entry) entry.valid = false;
     } else {
-      for (const user of this.users.values()) user.valid = false;
-      this.users.clear();
+      for (const owner of this.owners.values()) owner.valid = false;
+      this.owners.clear();
       this.keys.clear();
       this.jwts.clear();
     }
@@ -297,25 +305,32 @@ export class AuthCache implements OnModuleDestroy {
     this.unsubscribe();
   }
 
-  private rememberUser(user: User): CachedUser {
-    const existing = this.users.get(user.id);
-    // the entry in hand describes the user as just read: it stays (renewed if it aged out), and every
+  private rememberOwner(owner: CredentialOwner): CachedOwner {
+    const existing = this.owners.get(owner.id);
+    // the entry in hand describes the owner as just read: it stays (renewed if it aged out), and every
     // key and token hanging off it keeps being decided from memory; a different one replaces it
-    if (existing?.valid && sameUser(existing, user)) {
+    if (existing?.valid && sameOwner(existing, owner)) {
       const now = Date.now();
       if (now >= existing.freshUntil) existing.freshUntil = this.freshUntil(now);
       return existing;
     }
     if (existing) existing.valid = false;
-    const entry = new CachedUser(user, this.freshUntil());
-    this.users.set(user.id, entry);
+    const entry = new CachedOwner(owner, this.freshUntil());
+    this.owners.set(owner.id, entry);
     return entry;
   }
 }
 
-/** Whether a user read again is the one an entry describes, as far as verification is concerned. */
-function sameUser(entry: CachedUser, user: User): boolean {
-  return entry.enabled === user.enabled && entry.authority === user.authority && entry.tenantId === user.tenantId && entry.customerId === user.customerId;
+/** Whether an owner read again is the one an entry describes, as far as verification is concerned. */
+function sameOwner(entry: CachedOwner, owner: CredentialOwner): boolean {
+  return (
+    entry.type === owner.type &&
+    entry.enabled === owner.enabled &&
+    entry.authority === owner.authority &&
+    entry.tenantId === owner.tenantId &&
+    entry.customerId === owner.customerId &&
+    entry.rights?.join() === owner.rights?.join()
+  );
 }
 
 /** Whether a key read again is the one an entry was made from, as far as verification is concerned. */
@@ -323,7 +338,7 @@ function sameKey(entry: CachedKey, key: ApiKey): boolean {
   return (
     key.enabled === entry.enabled &&
     (key.expiresAt?.getTime() ?? null) === entry.expiresAtMs &&
-    key.userId === entry.owner.id &&
+    ownerIdOf(key) === entry.owner.id &&
     key.secretHash.equals(entry.secretHash) &&
     key.rights.join() === (entry.principal.keyRights ?? []).join()
   );

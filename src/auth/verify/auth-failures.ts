@@ -4,21 +4,27 @@ import { AuditService, type AuditRecord } from '../../audit/audit.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { runContained } from '../../common/background.js';
 import { FailureThrottle } from '../../common/failure-throttle.js';
+import type { OwnerType } from '../../rights/principal.js';
 
 /** The key a failed attempt named, when it named one that exists. */
 export interface KeyFailure {
   apiKeyId: string;
+  ownerType: OwnerType;
   ownerId: string;
   tenantId: string | null;
 }
+
+/** Failures that name an existing key count against the key, in the same throttle as addresses. */
+const keyScope = (apiKeyId: string) => `key:${apiKeyId}`;
 
 type Pending = AuditRecord & { count: number };
 
 const MAX_PENDING = 10_000;
 
 /**
- * Failed credential checks: limited per client address (past the limit, failing attempts get 429
- * without touching the database), written to the audit trail aggregated per key, address and
+ * Failed credential checks: limited per client address, or per key when the attempt named an
+ * existing key (past the limit, failing attempts get 429 without touching the database; behind a
+ * gateway, where every client shares an address, a client's disabled key then refuses nobody else), written to the audit trail aggregated per key, address and
  * reason every AUDIT_FLUSH_SECONDS, and logged as one summary line a minute rather than a line
  * per failure, so a flood cannot flood the log.
  */
@@ -52,9 +58,17 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
     return this.throttle.blockedFor(clientIp);
   }
 
-  /** Counts a failure; `audit` (API key failures only) also puts it on the audit trail, under the key it named if that key exists. */
-  record(clientIp: string, reason: string, audit?: { key?: KeyFailure }): void {
-    this.throttle.fail(clientIp);
+  /** Seconds before a failing attempt with this existing key is checked again; 0 when it may be. */
+  blockedForKey(apiKeyId: string): number {
+    return this.throttle.blockedFor(keyScope(apiKeyId));
+  }
+
+  /**
+   * Counts a failure against the key it named, if that key exists, else the address (`counted: false`:
+   * against neither); `audit` (API key failures only) also puts it on the audit trail, under that key.
+   */
+  record(clientIp: string, reason: string, audit?: { key?: KeyFailure; counted?: boolean }): void {
+    if (audit?.counted !== false) this.throttle.fail(audit?.key ? keyScope(audit.key.apiKeyId) : clientIp);
     this.minute.failures++;
     if (this.minute.addresses.size < 10_000) this.minute.addresses.add(clientIp);
     if (!audit) return;
@@ -68,7 +82,7 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
       byAddress.set(reason, {
         action: AuditAction.API_KEY_AUTH_FAILED,
         apiKeyId: key?.apiKeyId ?? null,
-        targetUserId: key?.ownerId ?? null,
+        targetUserId: key?.ownerType === 'user' ? key.ownerId : null,
         tenantId: key?.tenantId ?? null,
         clientIp,
         count: 1,

@@ -32,7 +32,7 @@ export function installAuthenticationHook(fastify: FastifyInstance, authenticato
   // no hook, and no request pays for looking its rule up (Fastify builds `routeOptions` per access)
   fastify.addHook('onRoute', (route) => {
     const access = routeConfigAccess(route.config);
-    if (access === undefined || access.kind === 'public') return;
+    if (access === undefined || access.kind === 'public' || access.kind === 'gateway') return;
     const authenticate: preParsingHookHandler = (request, reply, _payload, done) => {
       const repeated = repeatedCredentialHeader(request.raw.rawHeaders);
       if (repeated !== undefined) return sendError(reply, REPEATED[repeated]);

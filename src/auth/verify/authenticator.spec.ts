@@ -5,7 +5,7 @@ import type { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import type { LastUsedRecorder } from '../../api-keys/last-used-recorder.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { ChangeFeed } from '../../database/change-feed.js';
-import type { UsersService } from '../../users/users.service.js';
+import { RightsCatalog } from '../../rights/rights-catalog.js';
 import { AuthCache } from '../cache/auth-cache.js';
 import type { AuthFailures } from './auth-failures.js';
 import { Authenticator } from './authenticator.js';
@@ -18,9 +18,10 @@ function makeAuthenticator(outcome: () => Promise<unknown>) {
   const apiKeys = double<ApiKeysService>('apiKeys', { verify: vi.fn(outcome) as ApiKeysService['verify'] });
   const feed = new ChangeFeed();
   feed.live = true;
-  const cache = new AuthCache({ AUTH_CACHE_SIZE: 10, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed, double<UsersService>('users'), apiKeys);
+  const catalog = new RightsCatalog();
+  const cache = new AuthCache({ AUTH_CACHE_SIZE: 10, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed, apiKeys, catalog);
   const failures = { blockedFor: vi.fn(() => 0), record: vi.fn() };
-  const sut = new Authenticator(double<JwtStrategy>('jwtStrategy'), new ApiKeyStrategy(apiKeys), apiKeys, double<LastUsedRecorder>('lastUsed'), cache, double<AuthFailures>('failures', failures));
+  const sut = new Authenticator(double<JwtStrategy>('jwtStrategy'), new ApiKeyStrategy(apiKeys), apiKeys, double<LastUsedRecorder>('lastUsed'), cache, double<AuthFailures>('failures', failures), catalog);
   return { sut, failures };
 }
 

@@ -7,6 +7,7 @@ import { LastUsedRecorder } from '../../api-keys/last-used-recorder.js';
 import { isDatabaseUnavailable } from '../../common/database-errors.js';
 import { TooManyRequestsException } from '../../common/too-many-requests.exception.js';
 import type { Principal } from '../../rights/principal.js';
+import { RightsCatalog } from '../../rights/rights-catalog.js';
 import { AuthCache, type CachedKey } from '../cache/auth-cache.js';
 import { AuthFailures, type KeyFailure } from './auth-failures.js';
 import { readCredentials } from './credentials.js';
@@ -15,8 +16,17 @@ import { runStrategy } from './run-strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy, type JwtDecision } from './strategies/jwt.strategy.js';
 
+/** An existing key as its check found it: the caller it makes, and until when it lives. */
+export interface KeySubject {
+  principal: Principal;
+  expiresAtMs: number | null;
+}
+
+/** What checking one presented key decided: the key, or why not (with the key, when its id exists). */
+export type KeyOutcome = { ok: true; subject: KeySubject } | { ok: false; reason: string; subject?: KeySubject };
+
 /** A decision on one credential: who, or why not (for a key: `apiKey`, and which existing key it named). */
-type Refusal = { reason: string; apiKey?: true; key?: KeyFailure };
+type Refusal = { reason: string; apiKey?: true; subject?: KeySubject };
 type Decision = { principal: Principal } | Refusal;
 
 const NOTHING_SENT = 'Authentication required: send "Authorization: Bearer <JWT or API key>" or "X-Authorization: ApiKey <key>"';
@@ -29,8 +39,9 @@ const DATABASE_AWAY = 'Credentials cannot be checked now: the database is unavai
  * The Passport strategies verify a credential against the database; what they verified is kept
  * in the AuthCache, so a repeated credential is decided in memory (a map lookup and, for a key,
  * one SHA-256 of its secret) without a database read or Passport's per-call overhead, and synchronously, which
- * spares the request a promise. Failures count against the client address: past the limit, a
- * credential that memory cannot vouch for gets 429 without reaching the database. When the
+ * spares the request a promise. Failures count against the client address, or against the key when
+ * they name one that exists (so behind a gateway one client's wrong keys refuse nobody else): past
+ * the limit, a credential that memory cannot vouch for gets 429 without reaching the database. When the
  * database is away, a credential memory cannot vouch for gets 503: never accepted unchecked.
  */
 @Injectable()
@@ -44,6 +55,7 @@ export class Authenticator {
     private readonly lastUsed: LastUsedRecorder,
     private readonly cache: AuthCache,
     private readonly failures: AuthFailures,
+    private readonly catalog: RightsCatalog,
   ) {}
 
   /**
@@ -55,11 +67,25 @@ export class Authenticator {
     const { jwts, apiKeys, problems } = readCredentials(headers);
     // the common case: one credential, decided from memory
     if (jwts.length + apiKeys.length === 1 && problems.length === 0) {
-      const known = jwts.length ? this.knownJwt(jwts[0]!) : this.knownKey(apiKeys[0]!);
+      const known = jwts.length ? this.knownJwt(jwts[0]!) : keyDecision(this.knownKey(apiKeys[0]!));
       if (known && 'principal' in known) return known.principal;
       if (known) return this.refuse(clientIp, [known]);
     }
     return this.decideInOrder(jwts, apiKeys, problems, clientIp).catch(refusalOrThrow);
+  }
+
+  /**
+   * One key, presented to `POST /api/keys/verify` by a service: decided as on keygate's own routes,
+   * from memory or else the database, its use recorded and its failure counted against the key when
+   * it exists (`retryAfter`: that key is past the failure limit). The caller's own address counts nothing.
+   */
+  async checkKey(presented: string, clientIp: string): Promise<KeyOutcome & { retryAfter?: number }> {
+    const outcome = this.knownKey(presented) ?? (await this.verifyKey(presented));
+    if (outcome.ok) return outcome;
+    const key = outcome.subject && keyFailure(outcome.subject);
+    const retryAfter = key ? this.failures.blockedForKey(key.apiKeyId) : 0;
+    this.failures.record(clientIp, outcome.reason, { key, counted: key !== undefined });
+    return retryAfter > 0 ? { ...outcome, retryAfter } : outcome;
   }
 
   private async decideInOrder(jwts: string[], apiKeys: string[], problems: string[], clientIp: string): Promise<Principal | HttpException> {
@@ -74,7 +100,7 @@ export class Authenticator {
       refused.push(decision);
     }
     for (const apiKey of apiKeys) {
-      const decision = this.knownKey(apiKey) ?? (blocked ? undefined : await this.verifyKey(apiKey));
+      const decision = keyDecision(this.knownKey(apiKey) ?? (blocked ? undefined : await this.verifyKey(apiKey)));
       if (decision && 'principal' in decision) return decision.principal;
       if (decision) refused.push(decision);
     }
@@ -82,13 +108,20 @@ export class Authenticator {
     return this.refuse(clientIp, refused);
   }
 
-  /** 429 for an address past its limit, else 401 with the reasons; either way the failure counts. */
+  /**
+   * 429 when what failed is past its limit (the address, or the existing key a refusal named), else
+   * 401 with the reasons; either way the failures count.
+   */
   private refuse(clientIp: string, refused: Refusal[]): HttpException {
-    const retryAfter = this.failures.blockedFor(clientIp);
-    for (const { reason, apiKey, key } of refused) this.failures.record(clientIp, reason, apiKey ? { key } : undefined);
+    let retryAfter = 0;
+    for (const { subject } of refused) {
+      retryAfter = Math.max(retryAfter, subject ? this.failures.blockedForKey(subject.principal.apiKeyId!) : this.failures.blockedFor(clientIp));
+    }
+    if (refused.length === 0) retryAfter = this.failures.blockedFor(clientIp);
+    for (const { reason, apiKey, subject } of refused) this.failures.record(clientIp, reason, apiKey ? { key: subject && keyFailure(subject), counted: true } : undefined);
     if (refused.length === 0) this.failures.record(clientIp, 'credential not checked: too many failures');
     if (retryAfter > 0) {
-      return new TooManyRequestsException(`Too many failed credential checks from your address; retry in ${retryAfter} s`, retryAfter);
+      return new TooManyRequestsException(`Too many failed credential checks; retry in ${retryAfter} s`, retryAfter);
     }
     return this.refusal(refused.map((r) => r.reason).join('; '));
   }
@@ -114,7 +147,8 @@ export class Authenticator {
     return refusal ? { reason: refusal } : { principal: entry.principal };
   }
 
-  private knownKey(presented: string): Decision | undefined {
+  /** A key decided from memory, or undefined when only the database can tell. */
+  private knownKey(presented: string): KeyOutcome | undefined {
     const now = Date.now();
     const split = splitApiKey(presented);
     const entry = split && this.cache.key(split.id, now);
@@ -125,13 +159,13 @@ export class Authenticator {
         entry.usedRecordedAtMs = now;
         this.lastUsed.record(entry.id, now);
       }
-      return { principal: entry.principal };
+      return { ok: true, subject: entry };
     }
     // nothing to look up: decided here, without the database or Passport
     const parsed = parseApiKey(presented);
-    if (!parsed) return { reason: MALFORMED_API_KEY, apiKey: true };
-    if (!entry) return this.cache.isUnknownKey(parsed.id) ? { reason: INVALID_API_KEY, apiKey: true } : undefined;
-    return { reason: rejection!, apiKey: true, key: keyFailure(entry) };
+    if (!parsed) return { ok: false, reason: MALFORMED_API_KEY };
+    if (!entry) return this.cache.isUnknownKey(parsed.id) ? { ok: false, reason: INVALID_API_KEY } : undefined;
+    return { ok: false, reason: rejection!, subject: entry };
   }
 
   private async verifyJwt(token: string): Promise<Decision> {
@@ -144,29 +178,35 @@ export class Authenticator {
     const decision = outcome.user;
     if (!decision.ok) return { reason: decision.reason };
     this.cache.rememberJwt(epoch, token, decision.expiresAtMs, decision.user, decision.sessionId);
-    return { principal: jwtPrincipal(decision.user, decision.sessionId) };
+    return { principal: jwtPrincipal(this.catalog, decision.user, decision.sessionId) };
   }
 
-  private async verifyKey(presented: string): Promise<Decision> {
+  private async verifyKey(presented: string): Promise<KeyOutcome> {
     const epoch = this.cache.epoch;
     const outcome = await runStrategy<KeyVerification>(this.apiKeyStrategy, { headers: { 'x-authorization': `ApiKey ${presented}` } });
     if (!outcome.ok) {
       throwUnlessRefusal(outcome.error);
-      return { reason: outcome.reason, apiKey: true };
+      return { ok: false, reason: outcome.reason };
     }
     const verification = outcome.user;
     if (verification.ok) {
       const { key, owner, state } = verification;
       const entry = this.cache.rememberKey(epoch, key, owner, state);
       this.lastUsed.record(key.id, Date.now());
-      return { principal: entry?.principal ?? apiKeyPrincipal(key, owner) };
+      return { ok: true, subject: entry ?? { principal: apiKeyPrincipal(this.catalog, key, owner), expiresAtMs: state.expiresAtMs } };
     }
     const { reason, record } = verification;
     if (record === null) this.cache.rememberUnknownKey(epoch, parseApiKey(presented)!.id);
-    if (!record) return { reason, apiKey: true };
-    this.cache.rememberKey(epoch, record.key, record.owner, record.state);
-    return { reason, apiKey: true, key: { apiKeyId: record.key.id, ownerId: record.owner.id, tenantId: record.owner.tenantId } };
+    if (!record) return { ok: false, reason };
+    const entry = this.cache.rememberKey(epoch, record.key, record.owner, record.state);
+    return { ok: false, reason, subject: entry ?? { principal: apiKeyPrincipal(this.catalog, record.key, record.owner), expiresAtMs: record.state.expiresAtMs } };
   }
+}
+
+/** A key's outcome as a decision on the request's credentials. */
+function keyDecision(outcome: KeyOutcome | undefined): Decision | undefined {
+  if (!outcome) return undefined;
+  return outcome.ok ? { principal: outcome.subject.principal } : { reason: outcome.reason, apiKey: true, subject: outcome.subject };
 }
 
 /**
@@ -186,6 +226,6 @@ function refusalOrThrow(error: unknown): HttpException {
   throw error;
 }
 
-function keyFailure(entry: CachedKey): KeyFailure {
-  return { apiKeyId: entry.id, ownerId: entry.principal.userId, tenantId: entry.principal.tenantId };
+function keyFailure({ principal }: KeySubject | CachedKey): KeyFailure {
+  return { apiKeyId: principal.apiKeyId!, ownerType: principal.ownerType, ownerId: principal.userId, tenantId: principal.tenantId };
 }

@@ -1,6 +1,4 @@
-import { Right } from '../../rights/right.js';
-
 export class UserRightsDto {
   /** The caller's effective rights on the user. */
-  rights: Right[];
+  rights: string[];
 }

@@ -1,5 +1,4 @@
 import { IsJWT, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Right } from '../../../rights/right.js';
 import { UserDto } from '../../../users/dto/user.dto.js';
 
 export class LoginDto {
@@ -29,7 +28,7 @@ export class AuthenticationDto {
   /** The key's id when the call came with an API key, else null. */
   apiKeyId: string | null;
   /** The effective rights of this call. */
-  rights: Right[];
+  rights: string[];
 }
 
 export class CurrentUserDto extends UserDto {

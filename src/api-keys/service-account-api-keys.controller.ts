@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AuditEventDto, AuditEventPageDto, AuditPageQueryDto } from '../audit/audit-event.dto.js';
+import { ClientIp } from '../common/client-ip.decorator.js';
+import type { Principal } from '../rights/principal.js';
+import { Right } from '../rights/right.js';
+import { CurrentPrincipal, RequireRights } from '../rights/route-rights.decorator.js';
+import { ApiKeysService, type KeyOwnerRef } from './api-keys.service.js';
+import { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
+import { ApiKeyDto, ApiKeyPageDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+import { mapPage } from '../common/page.dto.js';
+
+/** A service account's API keys: the same bodies, answers and rules as a user's; managing them needs RIGHT_USER_SERVICE_ACCOUNTS. */
+@ApiTags('service-accounts')
+@Controller('service-accounts/:serviceAccountId/api-keys')
+@RequireRights(Right.USER_SERVICE_ACCOUNTS)
+export class ServiceAccountApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  /** Creates a key and shows it, this once: copy `key` now. */
+  @Post()
+  @Header('Cache-Control', 'no-store')
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Body() dto: CreateApiKeyDto,
+    @ClientIp() clientIp: string,
+  ): Promise<CreatedApiKeyDto> {
+    const { apiKey, key } = await this.apiKeys.create(principal, account(accountId), dto, clientIp);
+    return { ...ApiKeyDto.from(apiKey), key };
+  }
+
+  @Get()
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Query() query: ApiKeyPageQueryDto,
+  ): Promise<ApiKeyPageDto> {
+    const page = await this.apiKeys.list(principal, account(accountId), query);
+    return mapPage(page, ApiKeyDto.from);
+  }
+
+  @Get(':keyId')
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Param('keyId') keyId: string,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.get(principal, account(accountId), keyId));
+  }
+
+  /** Edits the description, enables or disables, changes expiry or rights: only the fields sent change. */
+  @Patch(':keyId')
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Param('keyId') keyId: string,
+    @Body() dto: UpdateApiKeyDto,
+    @ClientIp() clientIp: string,
+  ): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.apiKeys.update(principal, account(accountId), keyId, dto, clientIp));
+  }
+
+  /** Deletes the key: it never works again. */
+  @Delete(':keyId')
+  @HttpCode(204)
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Param('keyId') keyId: string,
+    @ClientIp() clientIp: string,
+  ): Promise<void> {
+    await this.apiKeys.delete(principal, account(accountId), keyId, clientIp);
+  }
+
+  /** The key's audit trail, newest first: created, updated, enabled, disabled, failed authentications (aggregated). */
+  @Get(':keyId/events')
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Param('keyId') keyId: string,
+    @Query() query: AuditPageQueryDto,
+  ): Promise<AuditEventPageDto> {
+    const page = await this.apiKeys.events(principal, account(accountId), keyId, query);
+    return mapPage(page, AuditEventDto.from);
+  }
+}
+
+const account = (id: string): KeyOwnerRef => ({ type: 'serviceAccount', id });

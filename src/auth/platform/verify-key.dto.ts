@@ -1,0 +1,53 @@
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { RIGHT_NAME } from '../../rights/right.js';
+import type { OwnerType } from '../../rights/principal.js';
+
+export class VerifyKeyDto {
+  /**
+   * The key a client presented, as it presented it.
+   * @example NNSXS.ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI.LQD7A5VGEXNZ7F7PNTVUPMPDEB5XBJMTIH6ESUEE622VU2FQVESA
+   */
+  @IsString() @MaxLength(1000)
+  key: string;
+
+  /**
+   * Rights the key must hold, every one of them (from `GET /api/rights`).
+   * @example ["RIGHT_TELEMETRY_READ"]
+   */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @Matches(RIGHT_NAME, { each: true })
+  rights?: string[];
+}
+
+export enum VerifyCode {
+  VALID = 'VALID',
+  MALFORMED = 'MALFORMED',
+  NOT_FOUND = 'NOT_FOUND',
+  DISABLED = 'DISABLED',
+  EXPIRED = 'EXPIRED',
+  OWNER_DISABLED = 'OWNER_DISABLED',
+  INSUFFICIENT_RIGHTS = 'INSUFFICIENT_RIGHTS',
+  RATE_LIMITED = 'RATE_LIMITED',
+}
+
+export class KeyOwnerDto {
+  type: OwnerType;
+  id: string;
+  tenantId: string | null;
+  customerId: string | null;
+}
+
+/** Fields that do not apply to the answer are absent (nothing about a key that was not found). */
+export class VerifyKeyResultDto {
+  valid: boolean;
+  code: VerifyCode;
+  keyId?: string;
+  owner?: KeyOwnerDto;
+  /** The key's effective rights now, pseudo-rights expanded. */
+  rights?: string[];
+  /** Null: never expires. */
+  expiresAt?: Date | null;
+  /** With INSUFFICIENT_RIGHTS: the rights asked for that the key does not hold. */
+  missingRights?: string[];
+  /** With RATE_LIMITED: seconds before the key is checked again. */
+  retryAfter?: number;
+}
