@@ -89,12 +89,22 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `token` from `POST /api/auth/login`' }, JWT_SCHEME)
       .build(),
   );
+  keepStandardMethods(document);
   describeProtectedOperations(document);
   SwaggerModule.setup('swagger', app, document, {
     jsonDocumentUrl: 'swagger-json',
     // off by default: a key or JWT typed into Authorize would otherwise stay in the browser's localStorage
     swaggerOptions: { persistAuthorization: config.SWAGGER_PERSIST_AUTHORIZATION },
   });
+}
+
+/** OpenAPI 3.0 knows eight methods: `@All()` (forward authentication) also lists SEARCH and the like, which validators refuse. */
+const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'parameters', 'summary', 'description', 'servers']);
+
+function keepStandardMethods(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths) as Array<Record<string, unknown>>) {
+    for (const key of Object.keys(item)) if (!OPENAPI_METHODS.has(key)) delete item[key];
+  }
 }
 
 /**

@@ -40,9 +40,11 @@ describe('API keys with rights', () => {
       expect(reply.body).toEqual({
         id: expect.stringMatching(/^[A-Z2-7]{39}$/),
         key: expect.stringMatching(KEY_SHAPE),
+        ownerType: 'user',
+        ownerId: customerUser.id,
         userId: customerUser.id,
         description: 'Production server',
-        rights: ['RIGHT_USER_ALL'],
+        rights: ['RIGHT_ALL'],
         enabled: true,
         status: 'ACTIVE',
         expiresAt: null,
@@ -52,8 +54,8 @@ describe('API keys with rights', () => {
       });
       expect(reply.body.key.split('.')[1]).toBe(reply.body.id);
       issuedKeys.push(reply.body.key);
-      const [row] = await sut.db.query('SELECT user_id, rights, enabled, expires_at FROM api_keys WHERE id = $1', [reply.body.id]);
-      expect(row).toMatchObject({ user_id: customerUser.id, rights: ['RIGHT_USER_ALL'], enabled: true, expires_at: null });
+      const [row] = await sut.db.query('SELECT user_id, service_account_id, rights, enabled, expires_at FROM api_keys WHERE id = $1', [reply.body.id]);
+      expect(row).toMatchObject({ user_id: customerUser.id, service_account_id: null, rights: ['RIGHT_ALL'], enabled: true, expires_at: null });
 
       const fetched = await client.get(`/api/users/me/api-keys/${reply.body.id}`, { jwt: customerUser.jwt });
       expect(fetched.status).toBe(200);
@@ -151,7 +153,10 @@ describe('API keys with rights', () => {
       [['RIGHT_USER_SETTINGS_API_KEYS'], 'POST', '/api/users/me/api-keys', { description: 'x', rights: ['RIGHT_USER_SETTINGS_API_KEYS'] }, 201, undefined],
       [['RIGHT_USER_SETTINGS_API_KEYS'], 'POST', '/api/users/me/api-keys', { description: 'x', rights: ['RIGHT_USER_INFO'] }, 403, undefined],
       [['RIGHT_USER_SETTINGS_API_KEYS'], 'POST', '/api/users/me/api-keys', { description: 'x' }, 403, undefined],
-      [['RIGHT_USER_ALL'], 'POST', '/api/users/me/api-keys', { description: 'x' }, 201, undefined],
+      [['RIGHT_ALL'], 'POST', '/api/users/me/api-keys', { description: 'x' }, 201, undefined],
+      // RIGHT_USER_ALL grants only itself on: the default RIGHT_ALL also stands for rights it does not
+      [['RIGHT_USER_ALL'], 'POST', '/api/users/me/api-keys', { description: 'x', rights: ['RIGHT_USER_ALL'] }, 201, undefined],
+      [['RIGHT_USER_ALL'], 'POST', '/api/users/me/api-keys', { description: 'x' }, 403, undefined],
       [['RIGHT_USER_ALL'], 'GET', '/api/users', undefined, 200, undefined],
       [['RIGHT_USER_ALL'], 'GET', '/api/tenants', undefined, 403, 'RIGHT_USER_TENANTS'],
       [['RIGHT_USER_INFO', 'RIGHT_USER_TENANTS'], 'GET', '/api/tenants', undefined, 403, 'RIGHT_USER_TENANTS'],

@@ -27,7 +27,7 @@ const HELD: Record<Authority, string[]> = {
   CUSTOMER_USER: ['RIGHT_USER_INFO', 'RIGHT_USER_SETTINGS_BASIC', 'RIGHT_USER_SETTINGS_API_KEYS'],
 };
 const ON_OTHERS = ['RIGHT_USER_USERS_READ', 'RIGHT_USER_USERS_WRITE', 'RIGHT_USER_USERS_API_KEYS'];
-const KEY_RIGHTS: Record<Exclude<Credential, 'jwt'>, string[]> = { 'key:all': ['RIGHT_USER_ALL'], 'key:info': ['RIGHT_USER_INFO'], 'key:others': ON_OTHERS };
+const KEY_RIGHTS: Record<Exclude<Credential, 'jwt'>, string[]> = { 'key:all': ['RIGHT_ALL'], 'key:info': ['RIGHT_USER_INFO'], 'key:others': ON_OTHERS };
 const effectiveRights = (authority: Authority, credential: Credential) =>
   credential === 'jwt' || credential === 'key:all' ? HELD[authority] : HELD[authority].filter((r) => KEY_RIGHTS[credential].includes(r));
 

@@ -146,6 +146,20 @@ describe.skipIf(!process.env.DATABASE_URL)('revocation across two instances shar
     expect((await clientB.get('/api/rights', { jwt: user.jwt })).status).toBe(401);
   });
 
+  it("a service account disabled through A: B refuses its keys, on its own routes, verify and forward-auth", async () => {
+    const admin = await world.admin();
+    const account = await world.makeServiceAccount(admin, { rights: ['RIGHT_KEYS_VERIFY'] });
+    const { key } = await world.makeAccountKey(account.id, admin);
+    const verifier = (await world.makeKey(admin, { rights: ['RIGHT_KEYS_VERIFY'] })).key;
+    await warm(clientB, key);
+    expect((await clientB.post('/api/keys/verify', { key }, { key: verifier })).body.code).toBe('VALID');
+    const notified = heard(instanceB, (c) => c.kind === 'serviceAccount' && c.id === account.id);
+    await world.client.patch(`/api/service-accounts/${account.id}`, { enabled: false }, { jwt: admin.jwt });
+    await notified;
+    expect((await clientB.get('/api/rights', { key })).status).toBe(401);
+    expect((await clientB.post('/api/keys/verify', { key }, { key: verifier })).body.code).toBe('OWNER_DISABLED');
+  });
+
   it('a lost notification connection empties the cache, and changes made meanwhile are seen', async () => {
     const { id, key } = await world.makeKey(owner);
     await warm(clientB, key);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthFailures } from '../src/auth/verify/auth-failures.js';
 import { Client, World, type TestUser } from './support/client.js';
@@ -103,14 +104,26 @@ describe('brute force', () => {
     const call = (credential: string, address: string) =>
       client.call('GET', '/api/rights', { key: credential }, undefined, { 'X-Forwarded-For': address });
     expect((await call(key, '10.0.1.1')).status).toBe(200);
-    const wrong = `${key.slice(0, -4)}AAAA`;
-    for (let i = 0; i < 5; i++) expect((await call(wrong, '10.0.1.1')).status).toBe(401);
-    const limited = await call(wrong, '10.0.1.1');
+    const unknown = () => `NNSXS.${randomBytes(24).toString('hex').slice(0, 39).toUpperCase().replace(/[0189]/g, 'A')}.${'C'.repeat(52)}`;
+    for (let i = 0; i < 5; i++) expect((await call(unknown(), '10.0.1.1')).status).toBe(401);
+    const limited = await call(unknown(), '10.0.1.1');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await call(`NNSXS.${'B'.repeat(39)}.${'C'.repeat(52)}`, '10.0.1.1')).status).toBe(429);
     expect((await call(key, '10.0.1.1')).status).toBe(200);
-    expect((await call(wrong, '10.0.1.2')).status).toBe(401);
+    expect((await call(unknown(), '10.0.1.2')).status).toBe(401);
+  });
+
+  it("limits failed checks of an existing key per key, whatever the address, and not the address (behind a gateway it is everyone's)", async () => {
+    const owner = await world.makeTenantAdmin();
+    const { key } = await world.makeKey(owner);
+    const call = (credential: string, address: string) =>
+      client.call('GET', '/api/rights', { key: credential }, undefined, { 'X-Forwarded-For': address });
+    expect((await call(key, '10.0.2.1')).status).toBe(200);
+    const wrong = `${key.slice(0, -4)}AAAA`;
+    for (let i = 0; i < 5; i++) expect((await call(wrong, `10.0.2.${i + 1}`)).status).toBe(401);
+    expect((await call(wrong, '10.0.2.9')).status).toBe(429);
+    expect((await call(key, '10.0.2.1')).status).toBe(200);
+    expect((await call(`NNSXS.${'B'.repeat(39)}.${'C'.repeat(52)}`, '10.0.2.1')).status).toBe(401);
   });
 });
 
