@@ -24,7 +24,7 @@ export interface Command {
   path: readonly string[];
   summary: string;
   flags: readonly Flag[];
-  /** What the right flags mean for this command, shown above them in the help. */
+  /** Set on the commands that take `--right-…` flags: what they mean here, shown above them in the help. */
   rightsNote?: string;
   examples?: readonly string[];
   run(values: FlagValues, io: Io): Promise<void>;
@@ -34,6 +34,16 @@ export interface Command {
 export interface CommandGroup {
   path: readonly string[];
   summary: string;
+}
+
+/** Whether a command takes `--right-…` flags, so its help lists the server's rights. */
+export function takesRights(command: Command): boolean {
+  return command.rightsNote !== undefined;
+}
+
+/** Whether a flag name is a `--right-…` flag, whose meaning only the server's catalog can tell. */
+export function isRightFlag(name: string): boolean {
+  return name.startsWith('right-');
 }
 
 export const HELP_FLAG: Flag = { name: 'help', short: 'h', type: 'boolean', description: 'show this help', section: 'global' };
@@ -55,7 +65,7 @@ export function asksForHelp(args: readonly string[]): boolean {
 /** The command's flags from the arguments; anything it does not know is a UsageError. */
 export function parseFlags(command: Command, args: string[]): FlagValues {
   const options = Object.fromEntries(
-    [...command.flags, HELP_FLAG].map((flag) => [flag.name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}) }]),
+    [...command.flags, ...givenRightFlags(command, args), HELP_FLAG].map((flag) => [flag.name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}) }]),
   );
   let values: FlagValues;
   try {
@@ -69,6 +79,20 @@ export function parseFlags(command: Command, args: string[]): FlagValues {
     }
   }
   return values;
+}
+
+/**
+ * The `--right-…` flags on the command line, each taken as a boolean: only the server's catalog knows
+ * which rights exist, so they are checked against it when the command runs.
+ */
+function givenRightFlags(command: Command, args: readonly string[]): Flag[] {
+  if (!takesRights(command)) return [];
+  const end = args.indexOf('--');
+  const names = (end === -1 ? args : args.slice(0, end))
+    .filter((arg) => arg.startsWith('--'))
+    .map((arg) => arg.slice(2).split('=')[0]!)
+    .filter(isRightFlag);
+  return [...new Set(names)].map((name) => ({ name, type: 'boolean', description: '', section: 'rights' }));
 }
 
 /** Node's parseArgs message up to its first sentence: "Unknown option '--colour'". */

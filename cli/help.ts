@@ -1,6 +1,25 @@
-import { type Command, type CommandGroup, type Flag, type FlagSection, HELP_FLAG, commandName } from './command.js';
-import { RIGHT_FLAGS } from './right-flags.js';
-import { DEFAULT_URL } from './session.js';
+import { parseArgs } from 'node:util';
+import { type Command, type CommandGroup, type Flag, type FlagSection, type FlagValues, HELP_FLAG, commandName, takesRights } from './command.js';
+import type { Io } from './io.js';
+import { type CatalogRight, readRightCatalog, rightFlags } from './right-catalog.js';
+import { DEFAULT_URL, openSession } from './session.js';
+
+// a person waits for the help: a server that does not answer soon is said to be unreachable
+const HELP_TIMEOUT_MS = 5_000;
+
+/** What the help lists for the `--right-…` flags: the server's catalog, or why it could not be read. */
+export type HelpRights = { catalog: readonly CatalogRight[] } | { problem: string };
+
+/** The catalog from the server that `--url`, the environment or the login names; a failure only changes the help. */
+export async function helpRights(args: readonly string[], io: Io): Promise<HelpRights> {
+  try {
+    const { values } = parseArgs({ args: [...args], options: { url: { type: 'string' } }, strict: false, allowPositionals: true });
+    return { catalog: await readRightCatalog(openSession(values as FlagValues, io, { timeoutMs: HELP_TIMEOUT_MS })) };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 
 const ENVIRONMENT: ReadonlyArray<[string, string]> = [
   ['KEYGATE_URL', `the server, when --url is not given (default: the login's server, else ${DEFAULT_URL})`],
@@ -30,33 +49,45 @@ function section(heading: string, lines: readonly string[]): string[] {
   return lines.length ? ['', heading, ...lines] : [];
 }
 
-export function commandHelp(command: Command): string {
+/** One line per right flag, or the one line that says why there are none to show. */
+function rightLines(rights: HelpRights | undefined): string[] {
+  if (!rights) return [];
+  if ('problem' in rights) return [`  the --right-… flags name the server's rights, which could not be read: ${rights.problem}`];
+  return rights.catalog.length ? columns(flagRows(rightFlags(rights.catalog))) : [];
+}
+
+export function commandHelp(command: Command, rights?: HelpRights): string {
   const flagsIn = (wanted: FlagSection) => command.flags.filter((flag) => (flag.section ?? 'flags') === wanted);
-  const rights = flagsIn('rights');
   return [
     `${commandName(command.path)}: ${command.summary}`,
     ...section('Usage:', [`  ${commandName(command.path)} [flags]`]),
     ...section('Flags:', columns(flagRows(flagsIn('flags')))),
-    ...section(`Rights (${command.rightsNote ?? 'one flag per right'}):`, rights.length ? columns(flagRows(rights)) : []),
+    ...(takesRights(command) ? section(`Rights (${command.rightsNote}):`, rightLines(rights)) : []),
     ...section('Global flags:', columns(flagRows([...flagsIn('global'), HELP_FLAG]))),
     ...section('Examples:', (command.examples ?? []).map((example) => `  ${example}`)),
   ].join('\n');
 }
 
 /** The help of a word that groups commands, and of `keygate` itself, which also lists the environment. */
-export function groupHelp(group: CommandGroup, commands: readonly Command[]): string {
-  const below = commands.filter((command) => group.path.every((word, index) => command.path[index] === word));
+export function groupHelp(group: CommandGroup, commands: readonly Command[], rights?: HelpRights): string {
+  const below = commandsIn(group, commands);
   const isRoot = group.path.length === 0;
-  const withRights = below.filter((command) => command.flags.some((flag) => flag.section === 'rights'));
-  const rightsFor = withRights.map((command) => command.path.slice(group.path.length).join(' ')).join(', ');
+  const withRights = below.filter(takesRights);
+  // the last words only: "create, update" says which commands, however many groups have them
+  const rightsFor = [...new Set(withRights.map((command) => command.path.at(-1)))].join(', ');
   return [
     `${commandName(group.path)}: ${group.summary}`,
     ...section('Usage:', [`  ${commandName(group.path)} <command> [flags]`]),
     ...section('Commands:', columns(below.map((command) => [command.path.slice(group.path.length).join(' '), command.summary]))),
-    ...section(`Rights flags (${rightsFor}), one per right:`, withRights.length ? columns(flagRows(RIGHT_FLAGS)) : []),
+    ...(withRights.length ? section(`Rights flags (${rightsFor}), one per right:`, rightLines(rights)) : []),
     ...(isRoot ? section('Environment:', columns(ENVIRONMENT)) : []),
     '',
     ...(isRoot ? [EXIT_CODES] : []),
     `Run "${commandName(group.path)} <command> --help" for a command's flags.`,
   ].join('\n');
+}
+
+/** The commands a group's words begin. */
+export function commandsIn(group: CommandGroup, commands: readonly Command[]): Command[] {
+  return commands.filter((command) => group.path.every((word, index) => command.path[index] === word));
 }

@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { CliError, EXIT_FAILURE, UsageError, oneLine } from './cli-error.js';
-import { type Command, type CommandGroup, asksForHelp, commandName, helpHint, parseFlags } from './command.js';
-import { apiKeyCommands } from './commands/api-keys.js';
+import { type Command, type CommandGroup, asksForHelp, commandName, helpHint, parseFlags, takesRights } from './command.js';
+import { userApiKeyCommands } from './commands/api-keys.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
-import { commandHelp, groupHelp } from './help.js';
+import { serviceAccountCommands } from './commands/service-accounts.js';
+import { type HelpRights, commandHelp, commandsIn, groupHelp, helpRights } from './help.js';
 import type { Io } from './io.js';
 
 const GROUPS: readonly CommandGroup[] = [
   { path: [], summary: 'issue and manage API keys on a keygate server' },
   { path: ['users'], summary: "a user's API keys" },
   { path: ['users', 'api-keys'], summary: "create, list, show, change and delete a user's API keys" },
+  { path: ['service-accounts'], summary: 'accounts that hold keys for backends, devices and integrations, not for a person' },
+  { path: ['service-accounts', 'api-keys'], summary: "create, list, show, change and delete a service account's API keys" },
 ];
 
-const COMMANDS: readonly Command[] = [loginCommand, logoutCommand, ...apiKeyCommands];
+const COMMANDS: readonly Command[] = [loginCommand, logoutCommand, ...userApiKeyCommands, ...serviceAccountCommands];
 
 const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((word, index) => word === b[index]);
 
@@ -31,10 +34,17 @@ export async function runKeygate(args: readonly string[], io: Io): Promise<numbe
 async function dispatch(args: string[], io: Io): Promise<void> {
   const { target, rest } = locate(args);
   if ('run' in target) {
-    if (asksForHelp(rest)) return io.out(commandHelp(target));
+    if (asksForHelp(rest)) return io.out(commandHelp(target, await rightsForHelp([target], rest, io)));
     return target.run(parseFlags(target, rest), io);
   }
   return dispatchGroup(target, rest, io);
+}
+
+/** The server's rights when the help lists right flags; a failure to read them is said in the help, never as its own. */
+async function rightsForHelp(commands: readonly Command[], args: readonly string[], io: Io): Promise<HelpRights | undefined> {
+  if (!commands.some(takesRights)) return undefined;
+  const rights = await helpRights(args, io);
+  return 'problem' in rights ? { problem: redactSecrets(oneLine(rights.problem), io.env) } : rights;
 }
 
 /** The command or group the leading words name, and the arguments after them. */
@@ -51,9 +61,9 @@ function locate(args: string[]): { target: Command | CommandGroup; rest: string[
   return { target, rest: args.slice(taken) };
 }
 
-function dispatchGroup(group: CommandGroup, rest: string[], io: Io): void {
+async function dispatchGroup(group: CommandGroup, rest: string[], io: Io): Promise<void> {
   const [first] = rest;
-  if (first === undefined || asksForHelp(rest)) return io.out(groupHelp(group, COMMANDS));
+  if (first === undefined || asksForHelp(rest)) return io.out(groupHelp(group, COMMANDS, await rightsForHelp(commandsIn(group, COMMANDS), rest, io)));
   if (group.path.length === 0 && (first === '--version' || first === '-v')) return io.out(version());
   if (!first.startsWith('-')) throw new UsageError(`unknown command "${commandName([...group.path, first])}"; ${helpHint(group.path)}`);
   throw new UsageError(`"${commandName(group.path)}" needs a command before ${first}; ${helpHint(group.path)}`);

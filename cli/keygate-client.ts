@@ -17,6 +17,11 @@ interface TokenPair {
   refreshToken: string;
 }
 
+export interface ClientOptions {
+  /** How long a request may take before the server counts as unreachable (default: 30 s). */
+  timeoutMs?: number;
+}
+
 const TIMEOUT_MS = 30_000;
 // refresh a little early, so the token does not expire between the check and the server
 const REFRESH_MARGIN_SECONDS = 30;
@@ -28,6 +33,7 @@ export class KeygateClient {
   constructor(
     readonly server: URL,
     private readonly credential: Credential,
+    private readonly options: ClientOptions = {},
   ) {}
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -85,7 +91,7 @@ export class KeygateClient {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? TIMEOUT_MS),
       });
     } catch (error) {
       throw unreachable(this.server, error);

@@ -2,7 +2,7 @@ import { CliError, UsageError } from './cli-error.js';
 import type { Flag, FlagValues } from './command.js';
 import { CredentialsStore, credentialsFile, type StoredLogin } from './credentials-store.js';
 import type { Io } from './io.js';
-import { KeygateClient } from './keygate-client.js';
+import { type ClientOptions, KeygateClient } from './keygate-client.js';
 
 export const DEFAULT_URL = 'http://localhost:3000';
 
@@ -49,17 +49,17 @@ export function serverKey(url: URL): string {
 }
 
 /** A client with `KEYGATE_API_KEY` if set, else the stored login, whose token goes only to the server that issued it. */
-export function openSession(values: FlagValues, io: Io): KeygateClient {
+export function openSession(values: FlagValues, io: Io, options?: ClientOptions): KeygateClient {
   const apiKey = io.env.KEYGATE_API_KEY?.trim();
   const store = credentialsStore(io);
   const login = apiKey ? undefined : store.read();
   const server = serverUrl(values, io, login);
-  if (apiKey) return new KeygateClient(server, { kind: 'apiKey', key: apiKey });
+  if (apiKey) return new KeygateClient(server, { kind: 'apiKey', key: apiKey }, options);
   if (!login) {
     throw new CliError(`not logged in; run "keygate login --url ${serverKey(server)} --username <email>" or set KEYGATE_API_KEY`);
   }
   if (serverKey(parseServerUrl(login.url, 'the stored login')) !== serverKey(server)) {
     throw new CliError(`you are logged in to ${login.url}, not ${serverKey(server)}; run "keygate login --url ${serverKey(server)} --username <email>" or set KEYGATE_API_KEY`);
   }
-  return new KeygateClient(server, { kind: 'login', login, store });
+  return new KeygateClient(server, { kind: 'login', login, store }, options);
 }

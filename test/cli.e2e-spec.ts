@@ -1,74 +1,26 @@
-import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RIGHT_CATALOG } from '../src/rights/right.js';
 import { Client, type TestUser, World } from './support/client.js';
+import {
+  KEY_SHAPE,
+  expectOneLineFailure,
+  json,
+  keygate,
+  loginWithCli,
+  removeScratchDirs,
+  rightFlag,
+  scratchDir,
+  secrets,
+  storedLogin,
+} from './support/keygate-cli.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './support/test-app.js';
-
-const KEY_SHAPE = /^NNSXS\.[A-Z2-7]{39}\.[A-Z2-7]{52}$/;
-// the built CLI, as `npx keygate` runs it; `npm test` builds it first (pretest)
-const KEYGATE_BIN = fileURLToPath(new URL('../bin/keygate.mjs', import.meta.url));
-const STACK_FRAME = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** What the CLI printed must never hold these, apart from a new key on create's stdout. */
-const secrets = new Set<string>([ADMIN_PASSWORD]);
-const scratchDirs: string[] = [];
-
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `keygate-cli-${prefix}-`));
-  scratchDirs.push(dir);
-  return dir;
-}
-
-/** Runs the built `keygate` in a child process with only the environment given (and a scratch HOME). */
-async function keygate(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const childEnv = { PATH: process.env.PATH ?? '', HOME: scratchDir('home'), ...env };
-  const run = await new Promise<CliRun>((resolve) => {
-    execFile(process.execPath, [KEYGATE_BIN, ...args], { env: childEnv, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-  for (const secret of secrets) {
-    expect(run.stdout, 'a secret on stdout').not.toContain(secret);
-    expect(run.stderr, 'a secret on stderr').not.toContain(secret);
-  }
-  return run;
-}
-
-function expectOneLineFailure(run: CliRun, exitCode: number, says: RegExp): void {
-  expect(run.code, run.stderr).toBe(exitCode);
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.trimEnd().split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^keygate: /);
-  expect(lines[0]).toMatch(says);
-  expect(run.stderr).not.toMatch(STACK_FRAME);
-}
-
-function json(run: CliRun): any {
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout);
-}
-
-/** `RIGHT_USER_SETTINGS_API_KEYS` → `--right-user-settings-api-keys`. */
-const rightFlag = (right: string) => `--${right.toLowerCase().replaceAll('_', '-')}`;
 
 /** An RFC 3339 time `days` ahead, to the second, as a person would type it. */
 const daysAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function storedLogin(configDir: string): { url: string; token: string; refreshToken: string } {
-  return JSON.parse(readFileSync(join(configDir, 'credentials.json'), 'utf8'));
-}
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
@@ -91,15 +43,7 @@ describe('keygate CLI', () => {
   let adminConfig: string;
   let asAdmin: Record<string, string>;
 
-  /** The environment of a login in a fresh folder, after `keygate login` as `user` succeeded. */
-  async function loggedIn(user: { email: string; password: string }, url = sut.url): Promise<Record<string, string>> {
-    const env = { KEYGATE_URL: url, KEYGATE_CONFIG_DIR: scratchDir('config') };
-    const run = await keygate(['login', '--username', user.email], { ...env, KEYGATE_PASSWORD: user.password });
-    expect(run.code, run.stderr).toBe(0);
-    const login = storedLogin(env.KEYGATE_CONFIG_DIR);
-    secrets.add(login.token).add(login.refreshToken);
-    return env;
-  }
+  const loggedIn = (user: { email: string; password: string }, url = sut.url) => loginWithCli(url, user);
 
   /** A key made through the API, remembered as a secret the CLI must not print. */
   async function makeKey(owner: TestUser, body: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
@@ -125,22 +69,32 @@ describe('keygate CLI', () => {
   });
   afterAll(async () => {
     await sut?.close();
-    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+    removeScratchDirs();
   });
 
   describe('help', () => {
     it.each([[['--help']], [['users', 'api-keys', '--help']], [['users', 'api-keys', 'create', '--help']], [['users', 'api-keys', 'update', '-h']]])(
-      '%j names every right flag with its description from the catalog',
+      '%j names every right flag with its description from the server catalog',
       async (args) => {
-        const run = await keygate(args, {});
+        const catalog: Array<{ name: string; description: string }> = (await client.get('/api/rights', { jwt: admin.jwt })).body;
+        const run = await keygate(args, asAdmin);
         expect(run.code).toBe(0);
-        expect(run.stdout).toContain('--right-user-all');
-        expect(run.stdout).toContain('--right-user-settings-api-keys');
-        for (const { name, description } of RIGHT_CATALOG) {
-          expect(run.stdout).toMatch(new RegExp(`${rightFlag(name)} +${description.replace(/[()]/g, '\\$&')}\\n`));
+        // a line of the rights list, not an example's mention
+        expect(run.stdout).toMatch(/^ +--right-all {2,}\S/m);
+        expect(run.stdout).toMatch(/^ +--right-user-settings-api-keys {2,}\S/m);
+        for (const { name, description } of catalog) {
+          expect(run.stdout).toMatch(new RegExp(`${rightFlag(name)} +${escapeRegExp(description)}\\n`));
         }
       },
     );
+
+    it('says when it cannot read the rights from the server, and still helps', async () => {
+      const run = await keygate(['users', 'api-keys', 'create', '--help'], { KEYGATE_URL: `http://127.0.0.1:${await closedPort()}`, KEYGATE_API_KEY: `NNSXS.${'A'.repeat(39)}.${'B'.repeat(52)}` });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/--right-… flags name the server's rights, which could not be read: cannot connect to .* \(connection refused\)/);
+      expect(run.stdout).toContain('--api-key-expiry');
+      expect(run.stdout).not.toContain('--right-user-info');
+    });
 
     it.each([
       ['create', ['--name', '--user-id', '--api-key-expiry', '--url']],
@@ -300,6 +254,8 @@ describe('keygate CLI', () => {
       expect(created).toEqual({
         id: expect.stringMatching(/^[A-Z2-7]{39}$/),
         key: expect.stringMatching(KEY_SHAPE),
+        ownerType: 'user',
+        ownerId: admin.id,
         userId: admin.id,
         description: 'User API Key',
         rights: ['RIGHT_USER_ALL'],
@@ -317,18 +273,18 @@ describe('keygate CLI', () => {
       expect(me).toMatchObject({ status: 200, body: { id: admin.id, authentication: { method: 'apiKey', apiKeyId: created.id } } });
     });
 
-    it('grants the rights whose flags are given, and the server default (RIGHT_USER_ALL, no expiry) without any', async () => {
+    it('grants the rights whose flags are given, and the server default (RIGHT_ALL, no expiry) without any', async () => {
       const chosen = await createWithCli(['--name', 'chosen', '--right-user-settings-api-keys', '--right-user-info']);
       expect(chosen.rights).toEqual(['RIGHT_USER_INFO', 'RIGHT_USER_SETTINGS_API_KEYS']);
       const plain = await createWithCli(['--name', 'plain']);
-      expect(plain).toMatchObject({ rights: ['RIGHT_USER_ALL'], expiresAt: null });
+      expect(plain).toMatchObject({ rights: ['RIGHT_ALL'], expiresAt: null });
     });
 
     it('lists keys as JSON and as a readable table, a page at a time', async () => {
       const owner = await world.makeSysAdmin();
       const env = await loggedIn(owner);
       const first = await makeKey(owner, { description: 'deploy alpha', rights: ['RIGHT_USER_INFO'] });
-      const second = await makeKey(owner, { description: 'deploy beta', expiresAt: daysAhead(30) });
+      const second = await makeKey(owner, { description: 'deploy beta', expiresAt: daysAhead(30), rights: ['RIGHT_USER_ALL'] });
       await makeKey(owner, { description: 'other' });
 
       const listed = json(await keygate(['users', 'api-keys', 'list', '--user-id', 'me', '--text-search', 'deploy', '--sort-property', 'description', '--sort-order', 'asc'], env));
@@ -342,9 +298,9 @@ describe('keygate CLI', () => {
       const table = await keygate(['users', 'api-keys', 'list', '--output', 'table', '--page-size', '2', '--sort-property', 'description', '--sort-order', 'ASC'], env);
       expect(table.code, table.stderr).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^ID +DESCRIPTION +STATUS +EXPIRES +LAST USED +RIGHTS$/);
-      expect(lines[1]).toMatch(new RegExp(`^${first.id} +deploy alpha +ACTIVE +never +never +RIGHT_USER_INFO$`));
-      expect(lines[2]).toMatch(new RegExp(`^${second.id} +deploy beta +ACTIVE +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +never +RIGHT_USER_ALL$`));
+      expect(lines[0]).toMatch(/^ID +OWNER TYPE +OWNER ID +DESCRIPTION +STATUS +EXPIRES +LAST USED +RIGHTS$/);
+      expect(lines[1]).toMatch(new RegExp(`^${first.id} +user +${owner.id} +deploy alpha +ACTIVE +never +never +RIGHT_USER_INFO$`));
+      expect(lines[2]).toMatch(new RegExp(`^${second.id} +user +${owner.id} +deploy beta +ACTIVE +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +never +RIGHT_USER_ALL$`));
       // the columns line up: every row's status starts where the heading's does
       const statusColumn = lines[0]!.indexOf('STATUS');
       expect(lines[1]!.indexOf('ACTIVE')).toBe(statusColumn);

@@ -1,167 +1,146 @@
 import { parseApiKeyExpiry } from '../api-key-expiry.js';
-import { type ApiKeyPage, apiKeyTable } from '../api-key-table.js';
+import { type ApiKeyRow, apiKeyTable } from '../api-key-table.js';
 import { UsageError } from '../cli-error.js';
 import type { Command, Flag, FlagValues } from '../command.js';
-import { RIGHT_FLAGS, selectedRights } from '../right-flags.js';
+import { assertSomeChange, enabledFlag, nonBlankFlag } from '../flag-values.js';
+import { type ListShape, listFlags, printable, printPage } from '../list-flags.js';
+import type { Page } from '../page-table.js';
+import { selectedRights } from '../right-catalog.js';
 import { URL_FLAG, openSession } from '../session.js';
 import { API_KEY_SORT_PROPERTIES } from '../../src/api-keys/api-key-sort.js';
 
-const GROUP = ['users', 'api-keys'] as const;
+/** Whose API keys a group of commands manages, and how the command line names one owner. */
+export interface KeyOwner {
+  /** The words before `api-keys`, e.g. `['users']`. */
+  group: readonly string[];
+  /** "a user's", in the summaries. */
+  whose: string;
+  /** "its user", in what the default rights mean. */
+  holder: string;
+  /** The flag that names the owner. */
+  flag: Flag;
+  /** The owner's resource, e.g. `/api/users/me`, from the owner's flag. */
+  pathOf(values: FlagValues): string;
+  /** The owner's flag as the examples give it, e.g. `--user-id me`. */
+  example: string;
+  /** The flags after `create` in its example. */
+  createExample: string;
+}
 
-const USER_ID: Flag = { name: 'user-id', type: 'string', value: '<id|me>', description: "the key's user: a user id, or me (the default)" };
 const API_KEY_ID: Flag = { name: 'api-key-id', type: 'string', value: '<id>', description: "the key's id (the middle part of NNSXS.<id>.<secret>)", required: true };
 const NAME: Flag = { name: 'name', type: 'string', value: '<text>', description: 'what the key is for, e.g. "CI deploys"; 1 to 255 characters' };
+const KEY_LIST: ListShape = { many: 'keys', sortProperties: API_KEY_SORT_PROPERTIES, searched: 'description' };
+const AN_ID = 'ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI';
 
-const SORT_PROPERTIES: readonly string[] = API_KEY_SORT_PROPERTIES;
-const SORT_ORDERS = ['ASC', 'DESC'];
-const OUTPUTS = ['json', 'table'];
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE_SIZE = 100;
+/** `create`, `list`, `get`, `update` and `delete` of one kind of owner's keys: the same flags and output for every owner. */
+export function apiKeyCommands(owner: KeyOwner): Command[] {
+  const words = [...owner.group, 'api-keys'];
+  const command = `keygate ${words.join(' ')}`;
+  const keysPath = (values: FlagValues) => `${owner.pathOf(values)}/api-keys`;
+  const keyPath = (values: FlagValues) => {
+    const keyId = values['api-key-id'] as string;
+    // a whole key in the path would land in proxy and server logs
+    if (keyId.startsWith('NNSXS.')) throw new UsageError("--api-key-id takes the key's id, the part between the dots, never the whole key");
+    return `${keysPath(values)}/${encodeURIComponent(keyId)}`;
+  };
 
-function keysPath(values: FlagValues): string {
-  const userId = typeof values['user-id'] === 'string' ? values['user-id'] : 'me';
-  return `/api/users/${encodeURIComponent(userId)}/api-keys`;
+  const create: Command = {
+    path: [...words, 'create'],
+    summary: 'create an API key; its secret is printed this once',
+    flags: [
+      { ...NAME, required: true },
+      owner.flag,
+      { name: 'api-key-expiry', type: 'string', value: '<time>', description: 'when the key stops working, RFC 3339 and in the future (default: never)' },
+      URL_FLAG,
+    ],
+    rightsNote: `none given: the server's default, RIGHT_ALL: all that ${owner.holder} may do, now and later`,
+    examples: [`${command} create ${owner.createExample}`],
+    async run(values, io) {
+      const session = openSession(values, io);
+      const body = {
+        description: keyName(values),
+        expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined),
+        rights: await selectedRights(create, values, session),
+      };
+      io.out(printable(await session.request('POST', keysPath(values), { body })));
+      io.note('copy the key now: it is shown only this once and cannot be retrieved again');
+    },
+  };
+
+  const list: Command = {
+    path: [...words, 'list'],
+    summary: `list ${owner.whose} API keys, a page at a time`,
+    flags: [owner.flag, ...listFlags(KEY_LIST), URL_FLAG],
+    examples: [`${command} list ${owner.example} --output table`, `${command} list ${owner.example} --text-search deploy --sort-property expiresAt --sort-order ASC`],
+    async run(values, io) {
+      const session = openSession(values, io);
+      await printPage(values, io, KEY_LIST, (query) => session.request<Page<ApiKeyRow>>('GET', keysPath(values), { query }), apiKeyTable);
+    },
+  };
+
+  const get: Command = {
+    path: [...words, 'get'],
+    summary: 'show one API key (never its secret)',
+    flags: [owner.flag, API_KEY_ID, URL_FLAG],
+    examples: [`${command} get ${owner.example} --api-key-id ${AN_ID}`],
+    async run(values, io) {
+      io.out(printable(await openSession(values, io).request('GET', keyPath(values))));
+    },
+  };
+
+  const update: Command = {
+    path: [...words, 'update'],
+    summary: 'rename, enable or disable an API key, or change its expiry or rights; what is not given stays',
+    flags: [
+      owner.flag,
+      API_KEY_ID,
+      NAME,
+      { name: 'enable', type: 'boolean', description: 'let the key work again' },
+      { name: 'disable', type: 'boolean', description: 'stop the key at once, without deleting it' },
+      { name: 'api-key-expiry', type: 'string', value: '<time|never>', description: 'a new expiry, RFC 3339 and in the future, or never' },
+      URL_FLAG,
+    ],
+    rightsNote: "the rights given replace the key's rights",
+    examples: [`${command} update ${owner.example} --api-key-id <id> --disable`, `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`],
+    async run(values, io) {
+      const session = openSession(values, io);
+      const changes = {
+        description: keyName(values),
+        enabled: enabledFlag(values),
+        expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined, { allowNever: true }),
+        rights: await selectedRights(update, values, session),
+      };
+      assertSomeChange(changes, '--name, --enable, --disable, --api-key-expiry or --right-… flags');
+      io.out(printable(await session.request('PATCH', keyPath(values), { body: changes })));
+    },
+  };
+
+  const remove: Command = {
+    path: [...words, 'delete'],
+    summary: 'delete an API key; it never works again',
+    flags: [owner.flag, API_KEY_ID, URL_FLAG],
+    examples: [`${command} delete ${owner.example} --api-key-id ${AN_ID}`],
+    async run(values, io) {
+      await openSession(values, io).request('DELETE', keyPath(values));
+      io.note(`deleted API key ${values['api-key-id']}`);
+    },
+  };
+
+  return [create, list, get, update, remove];
 }
-
-function keyPath(values: FlagValues): string {
-  const keyId = values['api-key-id'] as string;
-  // a whole key in the path would land in proxy and server logs
-  if (keyId.startsWith('NNSXS.')) throw new UsageError('--api-key-id takes the key\'s id, the part between the dots, never the whole key');
-  return `${keysPath(values)}/${encodeURIComponent(keyId)}`;
-}
-
-function printJson(value: unknown, out: (text: string) => void): void {
-  out(JSON.stringify(value, null, 2));
-}
-
-const createCommand: Command = {
-  path: [...GROUP, 'create'],
-  summary: 'create an API key; its secret is printed this once',
-  flags: [
-    { ...NAME, required: true },
-    USER_ID,
-    { name: 'api-key-expiry', type: 'string', value: '<time>', description: 'when the key stops working, RFC 3339 and in the future (default: never)' },
-    ...RIGHT_FLAGS,
-    URL_FLAG,
-  ],
-  rightsNote: 'none given: RIGHT_USER_ALL, every current and future right of the user',
-  examples: ['keygate users api-keys create --name "User API Key" --user-id me --right-user-all --api-key-expiry 2027-11-23T00:00:00Z'],
-  async run(values, io) {
-    const body = {
-      description: descriptionOf(values),
-      expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined),
-      rights: selectedRights(values),
-    };
-    const created = await openSession(values, io).request('POST', keysPath(values), { body });
-    printJson(created, io.out);
-    io.note('copy the key now: it is shown only this once and cannot be retrieved again');
-  },
-};
-
-const listCommand: Command = {
-  path: [...GROUP, 'list'],
-  summary: "list a user's API keys, a page at a time",
-  flags: [
-    USER_ID,
-    { name: 'page', type: 'string', value: '<n>', description: 'page number, from 0 (default: 0)' },
-    { name: 'page-size', type: 'string', value: '<n>', description: `keys per page, 1 to ${MAX_PAGE_SIZE} (default: ${DEFAULT_PAGE_SIZE})` },
-    { name: 'text-search', type: 'string', value: '<text>', description: 'only keys whose description contains it (any case)' },
-    { name: 'sort-property', type: 'string', value: `<${SORT_PROPERTIES.join('|')}>`, description: 'sort by (default: createdAt)' },
-    { name: 'sort-order', type: 'string', value: '<ASC|DESC>', description: 'sort direction (default: DESC)' },
-    { name: 'output', short: 'o', type: 'string', value: '<json|table>', description: 'json for scripts (default), table for people' },
-    URL_FLAG,
-  ],
-  examples: ['keygate users api-keys list --user-id me --output table', 'keygate users api-keys list --text-search deploy --sort-property expiresAt --sort-order ASC'],
-  async run(values, io) {
-    const shown = { page: integerFlag(values, 'page', 0, 1_000_000) ?? 0, pageSize: integerFlag(values, 'page-size', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE };
-    const sortProperty = choiceFlag(values, 'sort-property', SORT_PROPERTIES);
-    const sortOrder = choiceFlag(values, 'sort-order', SORT_ORDERS, (text) => text.toUpperCase());
-    const output = choiceFlag(values, 'output', OUTPUTS, (text) => text.toLowerCase()) ?? 'json';
-    const query = { ...shown, textSearch: values['text-search'] as string | undefined, sortProperty, sortOrder };
-    const page = await openSession(values, io).request<ApiKeyPage>('GET', keysPath(values), { query });
-    if (output === 'table') io.out(apiKeyTable(page, shown));
-    else printJson(page, io.out);
-  },
-};
-
-const getCommand: Command = {
-  path: [...GROUP, 'get'],
-  summary: 'show one API key (never its secret)',
-  flags: [USER_ID, API_KEY_ID, URL_FLAG],
-  examples: ['keygate users api-keys get --user-id me --api-key-id ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI'],
-  async run(values, io) {
-    printJson(await openSession(values, io).request('GET', keyPath(values)), io.out);
-  },
-};
-
-const updateCommand: Command = {
-  path: [...GROUP, 'update'],
-  summary: 'rename, enable or disable an API key, or change its expiry or rights; what is not given stays',
-  flags: [
-    USER_ID,
-    API_KEY_ID,
-    NAME,
-    { name: 'enable', type: 'boolean', description: 'let the key work again' },
-    { name: 'disable', type: 'boolean', description: 'stop the key at once, without deleting it' },
-    { name: 'api-key-expiry', type: 'string', value: '<time|never>', description: 'a new expiry, RFC 3339 and in the future, or never' },
-    ...RIGHT_FLAGS,
-    URL_FLAG,
-  ],
-  rightsNote: "the rights given replace the key's rights",
-  examples: ['keygate users api-keys update --api-key-id <id> --disable', 'keygate users api-keys update --api-key-id <id> --right-user-info --api-key-expiry never'],
-  async run(values, io) {
-    const changes = {
-      description: descriptionOf(values),
-      enabled: enabledFlag(values),
-      expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined, { allowNever: true }),
-      rights: selectedRights(values),
-    };
-    if (Object.values(changes).every((value) => value === undefined)) {
-      throw new UsageError('nothing to change: give --name, --enable, --disable, --api-key-expiry or --right-… flags');
-    }
-    printJson(await openSession(values, io).request('PATCH', keyPath(values), { body: changes }), io.out);
-  },
-};
-
-const deleteCommand: Command = {
-  path: [...GROUP, 'delete'],
-  summary: 'delete an API key; it never works again',
-  flags: [USER_ID, API_KEY_ID, URL_FLAG],
-  examples: ['keygate users api-keys delete --user-id me --api-key-id ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI'],
-  async run(values, io) {
-    await openSession(values, io).request('DELETE', keyPath(values));
-    io.note(`deleted API key ${values['api-key-id']}`);
-  },
-};
-
-export const apiKeyCommands: readonly Command[] = [createCommand, listCommand, getCommand, updateCommand, deleteCommand];
 
 /** `--name`, which the server keeps as the key's description. */
-function descriptionOf(values: FlagValues): string | undefined {
-  const name = values.name as string | undefined;
-  if (name !== undefined && !name.trim()) throw new UsageError('--name must not be blank; say what the key is for');
-  return name;
+function keyName(values: FlagValues): string | undefined {
+  return nonBlankFlag(values, 'name', 'say what the key is for');
 }
 
-/** `--enable` → true, `--disable` → false, neither → unchanged. */
-function enabledFlag(values: FlagValues): boolean | undefined {
-  if (values.enable && values.disable) throw new UsageError('give --enable or --disable, not both');
-  if (values.enable) return true;
-  return values.disable ? false : undefined;
-}
-
-function integerFlag(values: FlagValues, name: string, min: number, max: number): number | undefined {
-  const text = values[name];
-  if (typeof text !== 'string') return undefined;
-  const number = Number(text);
-  if (!/^\d+$/.test(text.trim()) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${text}"`);
-  return number;
-}
-
-function choiceFlag(values: FlagValues, name: string, choices: readonly string[], normalize = (text: string) => text): string | undefined {
-  const text = values[name];
-  if (typeof text !== 'string') return undefined;
-  const choice = choices.find((candidate) => candidate === normalize(text.trim()));
-  if (!choice) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not "${text}"`);
-  return choice;
-}
+/** A user's keys: `--user-id` is a user id or `me`, and `me` when not given. */
+export const userApiKeyCommands = apiKeyCommands({
+  group: ['users'],
+  whose: "a user's",
+  holder: 'its user',
+  flag: { name: 'user-id', type: 'string', value: '<id|me>', description: "the key's user: a user id, or me (the default)" },
+  pathOf: (values) => `/api/users/${encodeURIComponent(typeof values['user-id'] === 'string' ? values['user-id'] : 'me')}`,
+  example: '--user-id me',
+  createExample: '--name "User API Key" --user-id me --right-user-all --api-key-expiry 2027-11-23T00:00:00Z',
+});
