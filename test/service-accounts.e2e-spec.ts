@@ -138,8 +138,11 @@ describe('Service accounts: keys that belong to no person', () => {
       expect(await client.get('/api/auth/user', { key })).toMatchObject({ status: 403, body: { missingRight: 'RIGHT_USER_INFO' } });
       expect((await client.get('/api/users/me/api-keys', { key })).status).toBe(403);
       expect((await client.get('/api/rights', { key })).status).toBe(200);
-      const refused = await client.post(`/api/service-accounts/${account.id}/api-keys`, { description: 'x', rights: ['RIGHT_USER_TENANTS'] }, { jwt: tenantAdmin.jwt });
-      expect(refused).toMatchObject({ status: 403, body: { missingRights: ['RIGHT_USER_TENANTS'] } });
+      // a right no account may hold is refused outright; one its account lacks is stored and grants nothing, as for users
+      const refused = await client.post(`/api/service-accounts/${account.id}/api-keys`, { description: 'x', rights: ['RIGHT_USER_INFO'] }, { jwt: tenantAdmin.jwt });
+      expect(refused).toMatchObject({ status: 400, body: { message: expect.stringContaining('A service account cannot hold RIGHT_USER_INFO') } });
+      const lacking = await world.makeAccountKey(account.id, tenantAdmin, { rights: ['RIGHT_DEVICES_READ'] });
+      expect((await client.call('GET', '/api/forward-auth', { headers: { ...telemetry(lacking.key).headers, 'X-Forwarded-Uri': '/v1/devices/1' } })).status).toBe(403);
     });
 
     it('stop on the next request when the account is disabled, loses a right, is deleted, or its tenant is', async () => {

@@ -205,7 +205,14 @@ export class ApiKeysService {
   /** Keys of these ids with their owners; a key always has an owner (foreign key, cascade): one without is a key deleted meanwhile. */
   private async findWithOwners(ids: string[]): Promise<KeyWithOwner[]> {
     const keys = await this.keys.findManyForVerification(ids);
-    const owners = new Map((await this.findOwners(keys.map(ownerIdOf))).map((o) => [o.id, o]));
+    // each key says which table its owner is in: no query for a kind no key here has
+    const userIds = [...new Set(keys.flatMap((k) => (k.userId === null ? [] : [k.userId])))];
+    const accountIds = [...new Set(keys.flatMap((k) => (k.serviceAccountId === null ? [] : [k.serviceAccountId])))];
+    const [users, accounts] = await Promise.all([
+      userIds.length ? this.users.findByIds(userIds) : [],
+      accountIds.length ? this.accounts.findByIds(accountIds) : [],
+    ]);
+    const owners = new Map([...users.map(userOwner), ...accounts.map(accountOwner)].map((o) => [o.id, o]));
     return keys.flatMap((key) => {
       const owner = owners.get(ownerIdOf(key));
       return owner ? [{ id: key.id, key, owner }] : [];
@@ -230,8 +237,12 @@ export class ApiKeysService {
     return apiKeyRejection(rememberedSecretMatches(this.secrets.apiKeyHashSecret, secret, state), state, now);
   }
 
-  /** Rights that exist, and nobody grants what they lack (see `assertGrantable`): a key holds at most its owner's rights. */
+  /**
+   * Nobody grants what they lack (see `assertGrantable`): a key holds at most its owner's rights. A
+   * service account's key cannot even name a right no account may hold (`RIGHT_USER_*`): it would never work.
+   */
   private assertGrantable(caller: Principal, owner: ManagedOwner, rights: readonly RightName[]): void {
+    if (owner.owner.type === 'serviceAccount') this.accounts.assertHoldable(rights, owner.owner.tenantId === null);
     assertGrantable(this.catalog, caller, rights, owner.rights);
   }
 

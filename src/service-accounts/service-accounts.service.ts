@@ -101,10 +101,15 @@ export class ServiceAccountsService {
    * level, `RIGHT_METRICS_READ`; never keygate's management rights. Within that, nobody grants what they lack.
    */
   private assertGrantableToAccount(caller: Principal, rights: readonly RightName[], systemLevel: boolean, wholeList: readonly RightName[] = rights): void {
-    assertKnownRights(this.catalog, wholeList);
+    this.assertHoldable(wholeList, systemLevel);
+    assertGrantable(this.catalog, caller, rights, this.catalog.serviceAccountGrantable(systemLevel));
+  }
+
+  /** Rights an account (and so its keys) can hold at all: known, and none of keygate's management rights. */
+  assertHoldable(rights: readonly RightName[], systemLevel: boolean): void {
+    assertKnownRights(this.catalog, rights);
     const grantable = this.catalog.serviceAccountGrantable(systemLevel);
-    const refused = wholeList.filter((r) => r !== Right.ALL && !grantable.has(r) && !this.catalog.platformGroup(r));
+    const refused = rights.filter((r) => r !== Right.ALL && !grantable.has(r) && !this.catalog.platformGroup(r));
     if (refused.length) throw new NotGrantableToServiceAccount(refused);
-    assertGrantable(this.catalog, caller, rights, grantable);
   }
 }

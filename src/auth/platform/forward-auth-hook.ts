@@ -38,11 +38,11 @@ export function installForwardAuthHook(fastify: FastifyInstance, forwardAuth: Fo
  */
 function send(reply: FastifyReply, decision: ForwardDecision): void {
   if (decision.allowed) {
-    void reply.status(200).headers(decision.headers).send();
+    void reply.headers(decision.headers).send();
     return;
   }
   const { statusCode, json } = errorReply(decision.refusal);
-  const retryAfter = retryAfterOf(decision.refusal);
+  const retryAfter = retryAfterOf(decision.refusal, statusCode);
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
   if (statusCode === 401) void reply.header('www-authenticate', CHALLENGE);
   void reply
@@ -55,5 +55,5 @@ function send(reply: FastifyReply, decision: ForwardDecision): void {
 
 /** JSON that a header can carry: every character beyond ASCII escaped, as JSON allows. */
 function asciiJson(json: string): string {
-  return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return /[^\x20-\x7e]/.test(json) ? json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
