@@ -1,62 +1,27 @@
 import { createHmac } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
-import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/app-config.js';
-import { consoleRoot, serveConsole } from '../src/console/serve-console.js';
 import { CHROMIUM, closeBrowserAndApp, hasChromium, launchChromium, type LaunchedBrowser } from './support/browser.js';
 import { World, type TestUser } from './support/client.js';
-import { createTestDatabase, testEnv, type TestApp } from './support/test-app.js';
+import {
+  SCREENSHOTS,
+  ensureConsoleBuilt,
+  generateKey,
+  keepForDocs,
+  keyRow,
+  keysTable as keysTableOf,
+  logIn as logInAs,
+  openConsoleTab,
+  shot as shotOf,
+  startConsoleApp,
+} from './support/console.js';
+import type { TestApp } from './support/test-app.js';
 
 if (!hasChromium) console.warn(`Console browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
-const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCREENSHOTS = join(PROJECT, 'test-output', 'console');
-const README_IMAGES = join(PROJECT, 'docs', 'images');
 const KEY_SHAPE = /^NNSXS\.[A-Z2-7]{39}\.[A-Z2-7]{52}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The newest modification time under a folder. */
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** `npm run build` builds the console; a run without it (or after editing console/) builds it here. */
-async function ensureConsoleBuilt(): Promise<void> {
-  const index = join(consoleRoot(), 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestChange(join(PROJECT, 'console'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(PROJECT, 'console', 'vite.config.ts'), logLevel: 'warn' });
-}
-
-/** The real app on a database of its own, with the console served as `main.ts` serves it. */
-async function startConsoleApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  // last-used times written each second, so the table can show one
-  const env = testEnv({ ...database.env, LAST_USED_FLUSH_SECONDS: '1', ...overrides });
-  const app: NestFastifyApplication = await createApp(loadConfig(env));
-  // once app.factory.ts serves the console itself, it must not be registered twice
-  if (!app.getHttpAdapter().getInstance().hasRoute({ method: 'GET', url: '/console' })) await serveConsole(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    db: app.get(DataSource),
-    env,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
-  };
-}
 
 /** A token signed as the server signs them, already expired: what a tab left open overnight holds. */
 function expiredToken(userId: string, secret: string, typ: 'access' | 'refresh' = 'access'): string {
@@ -89,60 +54,18 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
 
   /** A person's fresh browser on /console (of `server`, the suite's app unless another is given). */
   async function openConsole(server = sut.url): Promise<Page> {
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server });
-    // a step that does not happen fails within the test's time, naming the step
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    requested = [];
-    browserErrors = [];
-    page.on('request', (request) => requested.push(request.url()));
-    page.on('console', (message) => message.type() === 'error' && browserErrors.push(message.text()));
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    const response = await page.goto(`${server}/console`);
-    expect(response?.status()).toBe(200);
+    ({ context, page, requested, browserErrors } = await openConsoleTab(browser, server));
     return page;
   }
   afterEach(async () => {
     await context?.close();
   });
 
-  async function logIn(user: { email: string; password: string }): Promise<void> {
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
-    await expect.poll(() => page.locator('.profile').innerText()).toContain(user.email);
-  }
-
-  const keysTable = () => page.getByRole('table', { name: 'API keys' });
-  const rowOf = (description: string): Locator =>
-    keysTable().locator('tbody tr').filter({ has: page.locator('td.description', { hasText: new RegExp(`^${description.replace(/[()]/g, '\\$&')}$`) }) });
-
-  async function shot(name: string): Promise<string> {
-    const path = join(SCREENSHOTS, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    return path;
-  }
-
-  /** Generate → fill the dialog → Generate; returns the key the dialog shows once. */
-  async function generate(options: { description: string; expiration?: string; rights?: string[]; screenshot?: string }): Promise<{ key: string; dialog: Locator }> {
-    await page.getByRole('button', { name: '+ Generate' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByRole('heading', { name: /^Generate an API key/ }).waitFor();
-    await dialog.getByLabel('Description').fill(options.description);
-    if (options.expiration) await dialog.getByLabel('Expiration', { exact: true }).selectOption({ label: options.expiration });
-    if (options.rights) {
-      await dialog.getByRole('radio', { name: /Only the rights chosen below/ }).check();
-      for (const right of options.rights) await dialog.getByRole('checkbox', { name: new RegExp(`^${right}\\b`) }).check();
-    } else {
-      await expect(dialog.getByRole('radio', { name: /All current and future rights/ }).isChecked()).resolves.toBe(true);
-    }
-    if (options.screenshot) await shot(options.screenshot);
-    await dialog.getByRole('button', { name: 'Generate', exact: true }).click();
-    await dialog.getByRole('heading', { name: 'Your new API key' }).waitFor();
-    return { key: await dialog.getByLabel(/^API key/).inputValue(), dialog };
-  }
+  const logIn = (user: { email: string; password: string }) => logInAs(page, user);
+  const keysTable = () => keysTableOf(page);
+  const rowOf = (description: string): Locator => keyRow(page, description);
+  const shot = (name: string) => shotOf(page, name);
+  const generate = (options: Parameters<typeof generateKey>[1]) => generateKey(page, options);
 
   /** The console's session in the tab's sessionStorage (browser code as text: the type-check knows Node, not the DOM). */
   const SESSION_ITEM = JSON.stringify('keygate.console.session');
@@ -220,7 +143,7 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     await expect(rowOf('Old integration').locator('.status').innerText()).resolves.toBe('DISABLED');
     const keyId = key.split('.')[1]!;
     const [stored] = await sut.db.query('SELECT user_id, rights, expires_at FROM api_keys WHERE id = $1', [keyId]);
-    expect(stored).toMatchObject({ user_id: person.id, rights: ['RIGHT_USER_ALL'] });
+    expect(stored).toMatchObject({ user_id: person.id, rights: ['RIGHT_ALL'] });
     const expiresAt = new Date(stored.expires_at).getTime();
     expect(expiresAt).toBeGreaterThanOrEqual(started + 30 * DAY_MS - 1000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 30 * DAY_MS + 1000);
@@ -263,12 +186,8 @@ describe.skipIf(!hasChromium)('web console in a real browser', () => {
     expect(browserErrors).toEqual([]);
 
     // the README's two pictures: made when missing, remade on request (dates change each run, so not every run)
-    for (const [shown, kept] of [['api-keys', 'console-api-keys'], ['generate-dialog', 'console-generate']]) {
-      const target = join(README_IMAGES, `${kept}.png`);
-      if (existsSync(target) && process.env.UPDATE_README_IMAGES !== '1') continue;
-      mkdirSync(README_IMAGES, { recursive: true });
-      copyFileSync(join(SCREENSHOTS, `${shown}.png`), target);
-    }
+    keepForDocs('api-keys', 'console-api-keys');
+    keepForDocs('generate-dialog', 'console-generate');
   });
 
   it('sorts, searches and pages with the REST API\'s query parameters', { timeout: 90_000 }, async () => {

@@ -1,20 +1,22 @@
 import type { CurrentUser, User } from './api';
 import { ApiKeysPanel } from './api-keys-panel';
+import { Tabs } from './components';
 import { authorityLabel, formatDateTime, fullName } from './format';
+import { MY_KEYS } from './key-owner';
 import { href } from './router';
 
 export function AccountScreen({ me, tab }: { me: CurrentUser; tab: 'profile' | 'security' }) {
   return (
     <>
       <h1>Account</h1>
-      <nav class="tabs" aria-label="Account">
-        <a href={href({ screen: 'account', tab: 'profile' })} aria-current={tab === 'profile' ? 'page' : undefined}>
-          Profile
-        </a>
-        <a href={href({ screen: 'account', tab: 'security' })} aria-current={tab === 'security' ? 'page' : undefined}>
-          Security
-        </a>
-      </nav>
+      <Tabs
+        label="Account"
+        current={tab}
+        tabs={[
+          ['profile', 'Profile', href({ screen: 'account', tab: 'profile' })],
+          ['security', 'Security', href({ screen: 'account', tab: 'security' })],
+        ]}
+      />
       {tab === 'profile' ? (
         <section class="panel" aria-label="Profile">
           <Profile user={me} />
@@ -29,7 +31,7 @@ export function AccountScreen({ me, tab }: { me: CurrentUser; tab: 'profile' | '
           </ul>
         </section>
       ) : (
-        <ApiKeysPanel userId="me" />
+        <ApiKeysPanel owner={MY_KEYS} />
       )}
     </>
   );

@@ -1,51 +1,29 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ALL_RIGHTS, FIRST_PAGE, api, keysPath, type ApiKey, type Page, type PageQuery } from './api';
-import { ErrorMessage, Modal, PagedTable, SearchBox, SortHeader, toProblem, type Problem } from './components';
+import { useState } from 'preact/hooks';
+import { api, keyPath, type ApiKey } from './api';
+import { ConfirmDialog, ErrorMessage, Modal, PagedTable, RowActions, SearchBox, SortHeader, toProblem, usePagedList, type Problem } from './components';
 import { formatDateTime } from './format';
 import { GenerateDialog } from './generate-dialog';
-import { PencilIcon, TrashIcon } from './icons';
+import { ownerBound, ownerPhrase, type KeyOwner } from './key-owner';
+import { RightChips } from './rights';
 
 /**
- * The API keys of one user (`me`, or a user the caller manages): generate, list, enable or
- * disable, edit the description, delete. Sorting, search and paging are the REST API's.
+ * The API keys of one owner (`me`, a user the caller manages, or a service account): generate, list,
+ * enable or disable, edit the description, delete. Sorting, search and paging are the REST API's.
  */
-export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: string }) {
-  const [query, setQuery] = useState<PageQuery>(FIRST_PAGE);
-  const [page, setPage] = useState<Page<ApiKey> | null>(null);
-  const [reloads, setReloads] = useState(0);
-  const [problem, setProblem] = useState<Problem | null>(null);
+export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
+  const list = usePagedList<ApiKey>(owner.keysPath);
+  const { query, page, setProblem, reload, replace, sortBy, search } = list;
   const [notice, setNotice] = useState('');
   const [generating, setGenerating] = useState(false);
   const [editing, setEditing] = useState<ApiKey | null>(null);
   const [deleting, setDeleting] = useState<ApiKey | null>(null);
   const [switching, setSwitching] = useState<string | null>(null);
-  const latest = useRef(0);
-
-  useEffect(() => {
-    const ticket = ++latest.current;
-    setProblem(null);
-    api.get<Page<ApiKey>>(keysPath(userId), { ...query }).then(
-      (loaded) => {
-        if (ticket !== latest.current) return;
-        // the last key of a later page went: show the page before it
-        if (loaded.data.length === 0 && query.page > 0) setQuery((q) => ({ ...q, page: Math.max(0, loaded.totalPages - 1) }));
-        setPage(loaded);
-      },
-      (error: unknown) => {
-        if (ticket === latest.current) setProblem(toProblem(error));
-      },
-    );
-  }, [userId, query, reloads]);
-
-  const reload = () => setReloads((n) => n + 1);
-  const replace = (changed: ApiKey) =>
-    setPage((now) => (now ? { ...now, data: now.data.map((key) => (key.id === changed.id ? changed : key)) } : now));
 
   async function setEnabled(key: ApiKey, enabled: boolean) {
     setSwitching(key.id);
     setProblem(null);
     try {
-      replace(await api.patch<ApiKey>(keysPath(userId, key.id), { enabled }));
+      replace(await api.patch<ApiKey>(keyPath(owner.keysPath, key.id), { enabled }));
       setNotice(`“${key.description}” is ${enabled ? 'enabled' : 'disabled'}.`);
     } catch (error) {
       setProblem(toProblem(error));
@@ -54,29 +32,24 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
     }
   }
 
-  const sortBy = (sortProperty: string, sortOrder: 'ASC' | 'DESC') => setQuery((q) => ({ ...q, sortProperty, sortOrder, page: 0 }));
-
   return (
     <section class="panel" aria-labelledby="api-keys-heading">
       <div class="toolbar">
         <h2 id="api-keys-heading">API keys</h2>
-        <SearchBox label="Search descriptions" value={query.textSearch} onSearch={(textSearch) => setQuery((q) => ({ ...q, textSearch, page: 0 }))} />
+        <SearchBox label="Search descriptions" value={query.textSearch} onSearch={search} />
         <button type="button" class="primary" onClick={() => setGenerating(true)}>
           + Generate
         </button>
       </div>
       <p class="hint">
-        A key lets a program call the API as {forWhom ?? 'you'}, with the rights it was given and never more than {forWhom ? 'that user has' : 'you have'}.
+        A key lets a program call the API as {ownerPhrase(owner)}, with the rights it was given and never more than {ownerBound(owner)}.
       </p>
-      <ErrorMessage problem={problem} onDismiss={() => setProblem(null)} />
+      <ErrorMessage problem={list.problem} onDismiss={() => setProblem(null)} />
       <p class="notice" role="status">
         {notice}
       </p>
       <PagedTable
-        page={page}
-        failed={problem !== null}
-        query={query}
-        setQuery={setQuery}
+        list={list}
         noun={['key', 'keys']}
         empty={query.textSearch ? `No key’s description contains “${query.textSearch}”.` : 'No API keys yet. Generate one to let a program call the API.'}
       >
@@ -96,7 +69,7 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
           </thead>
           <tbody>
             {page?.data.map((key) => (
-              <tr key={key.id} data-key-id={key.id}>
+              <tr key={key.id} data-key-id={key.id} data-owner-type={key.ownerType}>
                 <td class="when">{formatDateTime(key.createdAt)}</td>
                 <td class="description">{key.description}</td>
                 <td>
@@ -115,16 +88,9 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
                 <td class="when">{key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}</td>
                 <td class="when">{formatDateTime(key.lastUsedAt, 'Not yet')}</td>
                 <td>
-                  <Rights rights={key.rights} />
+                  <RightChips rights={key.rights} />
                 </td>
-                <td class="row-actions">
-                  <button type="button" class="icon-button" aria-label={`Edit description: ${key.description}`} title="Edit description" onClick={() => setEditing(key)}>
-                    <PencilIcon />
-                  </button>
-                  <button type="button" class="icon-button danger" aria-label={`Delete: ${key.description}`} title="Delete" onClick={() => setDeleting(key)}>
-                    <TrashIcon />
-                  </button>
-                </td>
+                <RowActions what={key.description} editTitle="Edit description" onEdit={() => setEditing(key)} onDelete={() => setDeleting(key)} />
               </tr>
             ))}
           </tbody>
@@ -132,8 +98,7 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
       </PagedTable>
       {generating && (
         <GenerateDialog
-          userId={userId}
-          forWhom={forWhom}
+          owner={owner}
           onGenerated={(key) => {
             setNotice(`“${key.description}” generated.`);
             reload();
@@ -143,7 +108,7 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
       )}
       {editing && (
         <EditDescriptionDialog
-          userId={userId}
+          keysPath={owner.keysPath}
           apiKey={editing}
           onSaved={(key) => {
             replace(key);
@@ -154,35 +119,28 @@ export function ApiKeysPanel({ userId, forWhom }: { userId: string; forWhom?: st
         />
       )}
       {deleting && (
-        <DeleteDialog
-          userId={userId}
-          apiKey={deleting}
-          onDeleted={() => {
+        <ConfirmDialog
+          title="Delete this API key?"
+          confirm={['Delete', 'Deleting…']}
+          onConfirm={() => api.delete(keyPath(owner.keysPath, deleting.id))}
+          onDone={() => {
             setNotice(`“${deleting.description}” deleted. It no longer works.`);
             setDeleting(null);
             reload();
           }}
           onClose={() => setDeleting(null)}
-        />
+        >
+          <p>
+            “<strong>{deleting.description}</strong>”{deleting.ownerType === 'serviceAccount' ? `, a key of ${ownerPhrase(owner)},` : ''} will stop working at once, for every program
+            that uses it. This cannot be undone.
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );
 }
 
-function Rights({ rights }: { rights: string[] }) {
-  if (rights.includes(ALL_RIGHTS)) return <span class="chip chip-all">All current and future rights</span>;
-  return (
-    <ul class="chips">
-      {rights.map((right) => (
-        <li key={right} class="chip">
-          {right}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function EditDescriptionDialog(props: { userId: string; apiKey: ApiKey; onSaved: (key: ApiKey) => void; onClose: () => void }) {
+function EditDescriptionDialog(props: { keysPath: string; apiKey: ApiKey; onSaved: (key: ApiKey) => void; onClose: () => void }) {
   const [description, setDescription] = useState(props.apiKey.description);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -196,7 +154,7 @@ function EditDescriptionDialog(props: { userId: string; apiKey: ApiKey; onSaved:
     setBusy(true);
     setProblem(null);
     try {
-      props.onSaved(await api.patch<ApiKey>(keysPath(props.userId, props.apiKey.id), { description: description.trim() }));
+      props.onSaved(await api.patch<ApiKey>(keyPath(props.keysPath, props.apiKey.id), { description: description.trim() }));
     } catch (error) {
       setProblem(toProblem(error));
     } finally {
@@ -221,42 +179,6 @@ function EditDescriptionDialog(props: { userId: string; apiKey: ApiKey; onSaved:
           </button>
         </div>
       </form>
-    </Modal>
-  );
-}
-
-function DeleteDialog(props: { userId: string; apiKey: ApiKey; onDeleted: () => void; onClose: () => void }) {
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function remove() {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.delete(keysPath(props.userId, props.apiKey.id));
-      props.onDeleted();
-    } catch (error) {
-      setProblem(toProblem(error));
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Modal title="Delete this API key?" onClose={props.onClose}>
-      <div class="form">
-        <ErrorMessage problem={problem} />
-        <p>
-          “<strong>{props.apiKey.description}</strong>” will stop working at once, for every program that uses it. This cannot be undone.
-        </p>
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="button" class="danger" disabled={busy} onClick={remove}>
-            {busy ? 'Deleting…' : 'Delete'}
-          </button>
-        </div>
-      </div>
     </Modal>
   );
 }

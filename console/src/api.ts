@@ -30,9 +30,15 @@ export interface CurrentUser extends User {
 
 export type ApiKeyStatus = 'ACTIVE' | 'DISABLED' | 'EXPIRED';
 
+/** Who a key acts as: a person, or a service account (keys that belong to no person). */
+export type OwnerType = 'user' | 'serviceAccount';
+
 export interface ApiKey {
   id: string;
-  userId: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  /** The owner when it is a user; null for a service account's key. */
+  userId: string | null;
   description: string;
   rights: string[];
   enabled: boolean;
@@ -50,6 +56,31 @@ export interface CreatedApiKey extends ApiKey {
 export interface RightDescription {
   name: string;
   description: string;
+  /** keygate's own right, or one of the platform's (the access policy's). */
+  origin: 'keygate' | 'policy';
+  /** Only on a pseudo-right (RIGHT_ALL, RIGHT_USER_ALL, a policy group): the rights it stands for now. */
+  members?: string[];
+}
+
+/** Keys for backends, fleets and integrations: it cannot log in, its keys act as it. */
+export interface ServiceAccount {
+  id: string;
+  name: string;
+  description: string | null;
+  /** null: system level. */
+  tenantId: string | null;
+  /** Set only for an account of one customer of the tenant. */
+  customerId: string | null;
+  enabled: boolean;
+  rights: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Customer {
+  id: string;
+  tenantId: string;
+  name: string;
 }
 
 export interface Page<T> {
@@ -289,9 +320,19 @@ export function rightsCatalog(): Promise<RightDescription[]> {
   return catalog;
 }
 
-export const ALL_RIGHTS = 'RIGHT_USER_ALL';
+/** Every right, keygate's and the platform's, current and future: a new key's default. */
+export const ALL_RIGHTS = 'RIGHT_ALL';
 
-export function keysPath(userId: string, keyId?: string): string {
-  const base = `/api/users/${encodeURIComponent(userId)}/api-keys`;
-  return keyId ? `${base}/${encodeURIComponent(keyId)}` : base;
+/** The keys of a user (`me`, or a managed user's id). */
+export function userKeysPath(userId: string): string {
+  return `/api/users/${encodeURIComponent(userId)}/api-keys`;
+}
+
+export function serviceAccountPath(accountId: string): string {
+  return `/api/service-accounts/${encodeURIComponent(accountId)}`;
+}
+
+/** One key under its owner's keys path (`userKeysPath`, or a service account's `…/api-keys`). */
+export function keyPath(keysPath: string, keyId: string): string {
+  return `${keysPath}/${encodeURIComponent(keyId)}`;
 }

@@ -5,9 +5,11 @@ import { ErrorMessage, toProblem, type Problem } from './components';
 import { userLabel } from './format';
 import { LoginScreen } from './login';
 import { href, useRoute, type Route } from './router';
+import { ServiceAccountScreen, ServiceAccountsScreen } from './service-accounts';
 import { UserScreen, UsersScreen } from './users';
 
 const USERS_READ = 'RIGHT_USER_USERS_READ';
+const SERVICE_ACCOUNTS = 'RIGHT_USER_SERVICE_ACCOUNTS';
 const LOGGED_OUT = 'You are logged out.';
 const LOGGED_OUT_HERE_ONLY = 'You are logged out here, but the server could not be reached to end the session: it stays valid until it expires.';
 
@@ -48,7 +50,8 @@ export function App() {
     );
   }
 
-  const manager = me?.authentication.rights.includes(USERS_READ) ?? false;
+  // a screen is offered to those who hold its right; the server refuses everyone else anyway
+  const holds = (right: string) => me?.authentication.rights.includes(right) ?? false;
   return (
     <>
       <header class="topbar">
@@ -59,9 +62,17 @@ export function App() {
           <a href={href({ screen: 'account', tab: 'profile' })} aria-current={route.screen === 'account' ? 'page' : undefined}>
             Account
           </a>
-          {manager && (
-            <a href={href({ screen: 'users' })} aria-current={route.screen !== 'account' ? 'page' : undefined}>
+          {holds(USERS_READ) && (
+            <a href={href({ screen: 'users' })} aria-current={route.screen === 'users' || route.screen === 'user' ? 'page' : undefined}>
               Users
+            </a>
+          )}
+          {holds(SERVICE_ACCOUNTS) && (
+            <a
+              href={href({ screen: 'service-accounts' })}
+              aria-current={route.screen === 'service-accounts' || route.screen === 'service-account' ? 'page' : undefined}
+            >
+              Service accounts
             </a>
           )}
         </nav>
@@ -96,11 +107,17 @@ function Screen({ route, me }: { route: Route; me: CurrentUser }) {
       return <UsersScreen />;
     case 'user':
       return <UserScreen me={me} userId={route.userId} tab={route.tab} />;
+    case 'service-accounts':
+      return <ServiceAccountsScreen me={me} />;
+    case 'service-account':
+      return <ServiceAccountScreen me={me} accountId={route.accountId} tab={route.tab} />;
   }
 }
 
 function titleOf(route: Route): string {
   if (route.screen === 'account') return route.tab === 'security' ? 'API keys' : 'Account';
   if (route.screen === 'users') return 'Users';
+  if (route.screen === 'service-accounts') return 'Service accounts';
+  if (route.screen === 'service-account') return route.tab === 'api-keys' ? 'Service account API keys' : 'Service account';
   return route.tab === 'api-keys' ? 'User API keys' : 'User';
 }

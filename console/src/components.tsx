@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, SessionEndedError, type Page, type PageQuery } from './api';
+import { ApiError, FIRST_PAGE, SessionEndedError, api, type Page, type PageQuery } from './api';
+import { PencilIcon, TrashIcon } from './icons';
 
 /** What went wrong, for the screen: the server's own words, or the reason the browser gave. */
 export type Problem = { title: string; details: string[]; missingRight?: string };
@@ -39,6 +40,75 @@ export function ErrorMessage({ problem, onDismiss }: { problem: Problem | null; 
       )}
     </div>
   );
+}
+
+/** What a form found wrong before sending anything, one line a mistake. */
+export function Mistakes({ mistakes }: { mistakes: string[] }) {
+  if (mistakes.length === 0) return null;
+  return (
+    <div class="message message-error" role="alert">
+      <ul>
+        {mistakes.map((mistake) => (
+          <li key={mistake}>{mistake}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A row's pencil and bin, named for the row (`what`) so a screen reader tells the rows apart. */
+export function RowActions(props: { what: string; editTitle: string; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <td class="row-actions">
+      <button type="button" class="icon-button" aria-label={`${props.editTitle}: ${props.what}`} title={props.editTitle} onClick={props.onEdit}>
+        <PencilIcon />
+      </button>
+      <button type="button" class="icon-button danger" aria-label={`Delete: ${props.what}`} title="Delete" onClick={props.onDelete}>
+        <TrashIcon />
+      </button>
+    </td>
+  );
+}
+
+/** Tabs that are addresses: each a link, the current one marked. */
+export function Tabs<T extends string>(props: { label: string; current: T; tabs: [tab: T, text: string, href: string][] }) {
+  return (
+    <nav class="tabs" aria-label={props.label}>
+      {props.tabs.map(([tab, text, address]) => (
+        <a key={tab} href={address} aria-current={tab === props.current ? 'page' : undefined}>
+          {text}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/**
+ * A form's sending: the mistakes found before anything is sent, the server's refusal after, and
+ * whether it is under way.
+ */
+export function useSubmit() {
+  const [mistakes, setMistakes] = useState<string[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** Sends with `send` unless `found` holds a mistake (undefined entries are none). */
+  async function submit(found: (string | undefined)[], send: () => Promise<void>): Promise<void> {
+    const real = found.filter((mistake): mistake is string => mistake !== undefined);
+    setMistakes(real);
+    if (real.length) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await send();
+    } catch (error) {
+      setProblem(toProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { mistakes, problem, busy, submit };
 }
 
 /** A modal dialog on the native <dialog>: focus stays inside, Escape closes it. */
@@ -109,30 +179,30 @@ export function SortHeader(props: {
   );
 }
 
+/** What `usePagedList` hands a screen: the list's query and page, and how to move them. */
+export type PagedList<T extends { id: string }> = ReturnType<typeof usePagedList<T>>;
+
 /**
  * A list's table with what goes with it: a line when the page is empty or still loading, and under it
- * the pager, which moves the list's query (`setQuery`) through the pages.
+ * the pager, which moves the list's query through the pages.
  */
-export function PagedTable(props: {
-  page: Page<unknown> | null;
-  /** Loading failed: the error says so, not "Loading…". */
-  failed: boolean;
-  query: PageQuery;
-  setQuery: (change: (query: PageQuery) => PageQuery) => void;
+export function PagedTable<T extends { id: string }>(props: {
+  list: PagedList<T>;
   noun: [string, string];
   /** What an empty page says. */
   empty: string;
   children: ComponentChildren;
 }) {
-  const { page } = props;
+  const { page, problem, query, setQuery } = props.list;
   return (
     <>
       <div class="table-wrap">
         {props.children}
         {page && page.data.length === 0 && <p class="empty">{props.empty}</p>}
-        {!page && !props.failed && <p class="empty">Loading…</p>}
+        {/* loading failed: the error says so, not "Loading…" */}
+        {!page && !problem && <p class="empty">Loading…</p>}
       </div>
-      {page && <Pager page={page} query={props.query} setQuery={props.setQuery} noun={props.noun} />}
+      {page && <Pager page={page} query={query} setQuery={setQuery} noun={props.noun} />}
     </>
   );
 }
@@ -168,5 +238,102 @@ function Pager(props: { page: Page<unknown>; query: PageQuery; setQuery: (change
         Next ›
       </button>
     </nav>
+  );
+}
+
+/** One thing the REST API answers at `path` (read again when the path changes), or the problem reading it. */
+export function useLoaded<T>(path: string) {
+  const [value, setValue] = useState<T | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  useEffect(() => {
+    setValue(null);
+    setProblem(null);
+    api.get<T>(path).then(setValue, (error: unknown) => setProblem(toProblem(error)));
+  }, [path]);
+  return { value, setValue, problem };
+}
+
+/**
+ * One page of a list the REST API pages (`path`), read again whenever its query changes or `reload` is
+ * called. An answer to a query that has since changed is dropped; sorting, search and paging are the
+ * server's.
+ */
+export function usePagedList<T extends { id: string }>(path: string, first: PageQuery = FIRST_PAGE) {
+  const [query, setQuery] = useState<PageQuery>(first);
+  const [page, setPage] = useState<Page<T> | null>(null);
+  const [reloads, setReloads] = useState(0);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const latest = useRef(0);
+
+  useEffect(() => {
+    const ticket = ++latest.current;
+    setProblem(null);
+    api.get<Page<T>>(path, { ...query }).then(
+      (loaded) => {
+        if (ticket !== latest.current) return;
+        // the last row of a later page went: show the page before it
+        if (loaded.data.length === 0 && query.page > 0) setQuery((q) => ({ ...q, page: Math.max(0, loaded.totalPages - 1) }));
+        setPage(loaded);
+      },
+      (error: unknown) => {
+        if (ticket === latest.current) setProblem(toProblem(error));
+      },
+    );
+  }, [path, query, reloads]);
+
+  return {
+    query,
+    setQuery,
+    page,
+    problem,
+    setProblem,
+    reload: () => setReloads((n) => n + 1),
+    /** Puts a changed row in its place without reading the page again. */
+    replace: (changed: T) => setPage((now) => (now ? { ...now, data: now.data.map((row) => (row.id === changed.id ? changed : row)) } : now)),
+    sortBy: (sortProperty: string, sortOrder: 'ASC' | 'DESC') => setQuery((q) => ({ ...q, sortProperty, sortOrder, page: 0 })),
+    search: (textSearch: string) => setQuery((q) => ({ ...q, textSearch, page: 0 })),
+  };
+}
+
+/** "Are you sure?" before something that cannot be undone; the server's refusal stays in the dialog. */
+export function ConfirmDialog(props: {
+  title: string;
+  children: ComponentChildren;
+  /** The button, e.g. "Delete", and what it says while waiting, e.g. "Deleting…". */
+  confirm: [string, string];
+  onConfirm: () => Promise<void>;
+  onDone: () => void;
+  onClose: () => void;
+}) {
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function go() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await props.onConfirm();
+      props.onDone();
+    } catch (error) {
+      setProblem(toProblem(error));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={props.title} onClose={props.onClose}>
+      <div class="form">
+        <ErrorMessage problem={problem} />
+        {props.children}
+        <div class="actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="button" class="danger" disabled={busy} onClick={go}>
+            {busy ? props.confirm[1] : props.confirm[0]}
+          </button>
+        </div>
+      </div>
+    </Modal>
   );
 }

@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ALL_RIGHTS, api, keysPath, rightsCatalog, type CreatedApiKey, type RightDescription } from './api';
-import { ErrorMessage, Modal, toProblem, type Problem } from './components';
+import { useRef, useState } from 'preact/hooks';
+import { api, type CreatedApiKey } from './api';
+import { ErrorMessage, Mistakes, Modal, useSubmit } from './components';
 import { formatDate, formatDateTime } from './format';
+import { ownerPhrase, type KeyOwner } from './key-owner';
+import { RightsField, missingRights, rightsOf, type RightsChoice } from './rights';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 type Expiration = '7' | '30' | '60' | '90' | 'never' | 'date';
@@ -31,16 +33,16 @@ function expiryFor(expiration: Expiration, day: string, now = Date.now()): Date 
   return end.getTime() > now ? end : undefined;
 }
 
-export function GenerateDialog(props: { userId: string; forWhom?: string; onGenerated: (key: CreatedApiKey) => void; onClose: () => void }) {
+export function GenerateDialog(props: { owner: KeyOwner; onGenerated: (key: CreatedApiKey) => void; onClose: () => void }) {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const title = created ? 'Your new API key' : props.forWhom ? `Generate an API key for ${props.forWhom}` : 'Generate an API key';
+  const title = created ? 'Your new API key' : props.owner.name ? `Generate an API key for ${props.owner.name}` : 'Generate an API key';
   return (
     <Modal title={title} onClose={props.onClose} wide>
       {created ? (
-        <ShowKeyOnce created={created} onDone={props.onClose} />
+        <ShowKeyOnce created={created} owner={props.owner} onDone={props.onClose} />
       ) : (
         <GenerateForm
-          userId={props.userId}
+          owner={props.owner}
           onCancel={props.onClose}
           onGenerated={(key) => {
             setCreated(key);
@@ -52,64 +54,38 @@ export function GenerateDialog(props: { userId: string; forWhom?: string; onGene
   );
 }
 
-function GenerateForm(props: { userId: string; onCancel: () => void; onGenerated: (key: CreatedApiKey) => void }) {
+function GenerateForm(props: { owner: KeyOwner; onCancel: () => void; onGenerated: (key: CreatedApiKey) => void }) {
   const [description, setDescription] = useState('');
   const [expiration, setExpiration] = useState<Expiration>('never');
   const [day, setDay] = useState('');
-  const [allRights, setAllRights] = useState(true);
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [catalog, setCatalog] = useState<RightDescription[] | null>(null);
-  const [invalid, setInvalid] = useState<string[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    rightsCatalog().then(
-      (rights) => setCatalog(rights.filter((r) => r.name !== ALL_RIGHTS)),
-      (error: unknown) => setProblem(toProblem(error)),
-    );
-  }, []);
+  // all current and future rights (RIGHT_ALL), as the server gives a key created without rights
+  const [rights, setRights] = useState<RightsChoice>({ all: true, chosen: [] });
+  const { mistakes, problem, busy, submit } = useSubmit();
 
   const expiry = expiryFor(expiration, day);
 
-  async function submit(event: Event) {
+  function generate(event: Event) {
     event.preventDefault();
-    const mistakes: string[] = [];
-    if (!description.trim()) mistakes.push('Enter a description, so you can tell this key from others later.');
-    if (expiry === undefined) mistakes.push('Choose a date in the future for the key to expire, or another expiration.');
-    if (!allRights && chosen.length === 0) mistakes.push('Choose at least one right, or give the key all current and future rights.');
-    setInvalid(mistakes);
-    if (mistakes.length) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const key = await api.post<CreatedApiKey>(keysPath(props.userId), {
+    const found = [
+      description.trim() ? undefined : 'Enter a description, so you can tell this key from others later.',
+      expiry === undefined ? 'Choose a date in the future for the key to expire, or another expiration.' : undefined,
+      missingRights(rights, 'key'),
+    ];
+    void submit(found, async () => {
+      const key = await api.post<CreatedApiKey>(props.owner.keysPath, {
         description: description.trim(),
         expiresAt: expiry ? expiry.toISOString() : null,
-        rights: allRights ? [ALL_RIGHTS] : chosen,
+        rights: rightsOf(rights),
       });
       props.onGenerated(key);
-    } catch (error) {
-      setProblem(toProblem(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  const toggle = (right: string, on: boolean) => setChosen((now) => (on ? [...now, right] : now.filter((r) => r !== right)));
   const tomorrow = isoDay(new Date(Date.now() + DAY_MS));
 
   return (
-    <form class="form" onSubmit={submit} noValidate>
-      {invalid.length > 0 && (
-        <div class="message message-error" role="alert">
-          <ul>
-            {invalid.map((mistake) => (
-              <li key={mistake}>{mistake}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+    <form class="form" onSubmit={generate} noValidate>
+      <Mistakes mistakes={mistakes} />
       <ErrorMessage problem={problem} />
       <label class="field">
         <span>Description</span>
@@ -152,42 +128,12 @@ function GenerateForm(props: { userId: string; onCancel: () => void; onGenerated
             ? `The key stops working on ${expiration === 'date' ? `${formatDate(expiry)}, at the end of the day` : formatDateTime(expiry.toISOString())}.`
             : 'Pick the last day the key should work.'}
       </p>
-      <fieldset class="rights">
-        <legend>Rights</legend>
-        <label class="choice">
-          <input type="radio" name="rights-mode" checked={allRights} onChange={() => setAllRights(true)} />
-          <span>
-            All current and future rights
-            <small>The key may do whatever its user may do, now and as rights are added.</small>
-          </span>
-        </label>
-        <label class="choice">
-          <input type="radio" name="rights-mode" checked={!allRights} onChange={() => setAllRights(false)} />
-          <span>
-            Only the rights chosen below
-            <small>Every call made with the key is checked against these.</small>
-          </span>
-        </label>
-        <div class={allRights ? 'right-list muted' : 'right-list'}>
-          {catalog === null && !problem && <p class="hint">Loading the rights…</p>}
-          {catalog?.map((right) => (
-            <label class="choice" key={right.name}>
-              <input
-                type="checkbox"
-                name="right"
-                value={right.name}
-                disabled={allRights}
-                checked={chosen.includes(right.name)}
-                onChange={(event) => toggle(right.name, event.currentTarget.checked)}
-              />
-              <span>
-                <code>{right.name}</code>
-                <small>{right.description}</small>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <RightsField
+        choice={rights}
+        onChange={setRights}
+        offered={props.owner.offered}
+        allHint={`The key may do whatever ${props.owner.type === 'serviceAccount' ? 'the service account' : 'its user'} may do, now and as rights are added.`}
+      />
       <div class="actions">
         <button type="button" onClick={props.onCancel}>
           Cancel
@@ -201,7 +147,7 @@ function GenerateForm(props: { userId: string; onCancel: () => void; onGenerated
 }
 
 /** The key, this once, with a copy button: after this dialog closes nobody can see it again. */
-function ShowKeyOnce({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
+function ShowKeyOnce({ created, owner, onDone }: { created: CreatedApiKey; owner: KeyOwner; onDone: () => void }) {
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
 
@@ -251,6 +197,7 @@ function ShowKeyOnce({ created, onDone }: { created: CreatedApiKey; onDone: () =
       <p class="hint" role="status">
         {copied ?? ''}
       </p>
+      {created.ownerType === 'serviceAccount' && <p class="hint">Whoever holds it calls the API as {ownerPhrase(owner)}, within that account’s rights.</p>}
       <p class="hint">
         Send it with each request as <code>X-Authorization: ApiKey &lt;key&gt;</code> or <code>Authorization: Bearer &lt;key&gt;</code>.
       </p>

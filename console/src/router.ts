@@ -4,12 +4,17 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { screen: 'account'; tab: 'profile' | 'security' }
   | { screen: 'users' }
-  | { screen: 'user'; userId: string; tab: 'details' | 'api-keys' };
+  | { screen: 'user'; userId: string; tab: 'details' | 'api-keys' }
+  | { screen: 'service-accounts' }
+  | { screen: 'service-account'; accountId: string; tab: 'details' | 'api-keys' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'users' && parts[1]) return { screen: 'user', userId: parts[1], tab: parts[2] === 'api-keys' ? 'api-keys' : 'details' };
   if (parts[0] === 'users') return { screen: 'users' };
+  if (parts[0] === 'service-accounts' && parts[1])
+    return { screen: 'service-account', accountId: parts[1], tab: parts[2] === 'api-keys' ? 'api-keys' : 'details' };
+  if (parts[0] === 'service-accounts') return { screen: 'service-accounts' };
   return { screen: 'account', tab: parts[1] === 'security' ? 'security' : 'profile' };
 }
 
@@ -21,6 +26,10 @@ export function href(route: Route): string {
       return '#/users';
     case 'user':
       return `#/users/${encodeURIComponent(route.userId)}${route.tab === 'api-keys' ? '/api-keys' : ''}`;
+    case 'service-accounts':
+      return '#/service-accounts';
+    case 'service-account':
+      return `#/service-accounts/${encodeURIComponent(route.accountId)}${route.tab === 'api-keys' ? '/api-keys' : ''}`;
   }
 }
 

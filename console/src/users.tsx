@@ -1,28 +1,15 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { FIRST_PAGE, api, type CurrentUser, type Page, type PageQuery, type User } from './api';
+import type { CurrentUser, User } from './api';
 import { ApiKeysPanel } from './api-keys-panel';
 import { Profile } from './account';
-import { ErrorMessage, PagedTable, SearchBox, SortHeader, toProblem, type Problem } from './components';
-import { authorityLabel, formatDateTime, fullName, userLabel } from './format';
+import { ErrorMessage, PagedTable, SearchBox, SortHeader, Tabs, useLoaded, usePagedList } from './components';
+import { authorityLabel, formatDateTime, userLabel } from './format';
+import { MY_KEYS, userKeys } from './key-owner';
 import { href } from './router';
 
 /** The users the caller manages: the REST API lists no one else. */
 export function UsersScreen() {
-  const [query, setQuery] = useState<PageQuery>(FIRST_PAGE);
-  const [page, setPage] = useState<Page<User> | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const latest = useRef(0);
-
-  useEffect(() => {
-    const ticket = ++latest.current;
-    setProblem(null);
-    api.get<Page<User>>('/api/users', { ...query }).then(
-      (loaded) => ticket === latest.current && setPage(loaded),
-      (error: unknown) => ticket === latest.current && setProblem(toProblem(error)),
-    );
-  }, [query]);
-
-  const sortBy = (sortProperty: string, sortOrder: 'ASC' | 'DESC') => setQuery((q) => ({ ...q, sortProperty, sortOrder, page: 0 }));
+  const list = usePagedList<User>('/api/users');
+  const { query, page, problem, sortBy, search } = list;
 
   return (
     <>
@@ -30,10 +17,10 @@ export function UsersScreen() {
       <section class="panel" aria-label="Users">
         <div class="toolbar">
           <p class="hint grow">The users you manage. Open one to manage its API keys.</p>
-          <SearchBox label="Search users" value={query.textSearch} onSearch={(textSearch) => setQuery((q) => ({ ...q, textSearch, page: 0 }))} />
+          <SearchBox label="Search users" value={query.textSearch} onSearch={search} />
         </div>
         <ErrorMessage problem={problem} />
-        <PagedTable page={page} failed={problem !== null} query={query} setQuery={setQuery} noun={['user', 'users']} empty="No user matches.">
+        <PagedTable list={list} noun={['user', 'users']} empty="No user matches.">
           <table class="table" aria-label="Users">
             <thead>
               <tr>
@@ -68,14 +55,7 @@ export function UsersScreen() {
 
 /** One managed user: its profile, and its API keys as an administrator manages them. */
 export function UserScreen({ me, userId, tab }: { me: CurrentUser; userId: string; tab: 'details' | 'api-keys' }) {
-  const [user, setUser] = useState<User | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  useEffect(() => {
-    setUser(null);
-    setProblem(null);
-    api.get<User>(`/api/users/${encodeURIComponent(userId)}`).then(setUser, (error: unknown) => setProblem(toProblem(error)));
-  }, [userId]);
+  const { value: user, problem } = useLoaded<User>(`/api/users/${encodeURIComponent(userId)}`);
 
   const self = user?.id === me.id;
   return (
@@ -87,20 +67,20 @@ export function UserScreen({ me, userId, tab }: { me: CurrentUser; userId: strin
       <ErrorMessage problem={problem} />
       {user && (
         <>
-          <nav class="tabs" aria-label="User">
-            <a href={href({ screen: 'user', userId, tab: 'details' })} aria-current={tab === 'details' ? 'page' : undefined}>
-              Details
-            </a>
-            <a href={href({ screen: 'user', userId, tab: 'api-keys' })} aria-current={tab === 'api-keys' ? 'page' : undefined}>
-              API keys
-            </a>
-          </nav>
+          <Tabs
+            label="User"
+            current={tab}
+            tabs={[
+              ['details', 'Details', href({ screen: 'user', userId, tab: 'details' })],
+              ['api-keys', 'API keys', href({ screen: 'user', userId, tab: 'api-keys' })],
+            ]}
+          />
           {tab === 'details' ? (
             <section class="panel" aria-label="Details">
               <Profile user={user} />
             </section>
           ) : (
-            <ApiKeysPanel key={user.id} userId={self ? 'me' : user.id} forWhom={self ? undefined : fullName(user) || user.email} />
+            <ApiKeysPanel key={user.id} owner={self ? MY_KEYS : userKeys(user.id, userLabel(user))} />
           )}
         </>
       )}

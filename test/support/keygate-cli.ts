@@ -64,6 +64,20 @@ export function json(run: CliRun): any {
 /** `RIGHT_USER_SETTINGS_API_KEYS` → `--right-user-settings-api-keys`. */
 export const rightFlag = (right: string) => `--${right.toLowerCase().replaceAll('_', '-')}`;
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A help that lists a line `--right-… <description>` for each right in the server's catalog (`GET /api/rights`). */
+export function expectRightFlagLines(help: string, catalog: ReadonlyArray<{ name: string; description: string }>): void {
+  expect(catalog.length).toBeGreaterThan(0);
+  for (const { name, description } of catalog) {
+    // a line of the rights list, not an example's mention
+    expect(help).toMatch(new RegExp(`^ +${rightFlag(name)} {2,}${escapeRegExp(description)}$`, 'm'));
+  }
+}
+
+/** An RFC 3339 time `days` ahead, to the second, as a person would type it. */
+export const daysAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 export function storedLogin(configDir: string): { url: string; token: string; refreshToken: string } {
   return JSON.parse(readFileSync(join(configDir, 'credentials.json'), 'utf8'));
 }
