@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKey, hashSecret } from '../dist/src/api-keys/api-key-format.js';
+import { startNginx } from './nginx.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     // a second server built from another checkout (its dist/), on a table of --keys keys, measured
     // round by round beside this one: before and after a change, in one run
     'compare-build': { type: 'string' },
+    // through Debian's nginx: auth_request to /api/forward-auth beside auth_request to /api/health and no auth_request
+    nginx: { type: 'boolean', default: false },
   },
 });
 const TOTAL_KEYS = Number(args.keys);
@@ -461,7 +464,33 @@ async function compareServers({ keys, serverRoot, label }) {
   }
 }
 
+/**
+ * `--nginx`: requests to an upstream through nginx, with a valid key, the gateway asking keygate about
+ * each (auth_request → /api/forward-auth), against the same nginx asking keygate's public /api/health
+ * (what the subrequest itself costs), and beside it nginx with no auth_request at all. CPU µs a request
+ * is keygate's.
+ */
+async function throughNginx() {
+  const cleanup = [];
+  try {
+    const { server, credentials } = await prepare('A', TOTAL_KEYS, schema, cleanup);
+    const gateway = await startNginx({ port: await freePort(), upstreamPort: await freePort(), keygateUrl: server.url });
+    cleanup.unshift(async () => gateway.stop());
+    const bearer = credentials.bearer;
+    const runs = await measureAll(gateway.url, [
+      { label: 'baseline: nginx auth_request to GET /api/health (no credentials checked)', path: '/health-checked/v1/telemetry/room-1', headerSets: bearer },
+      { label: 'nginx auth_request to /api/forward-auth, valid key (1,000 keys)', path: '/v1/telemetry/room-1', headerSets: bearer },
+      { label: 'nginx → upstream, no auth_request', path: '/plain/v1/telemetry/room-1', headerSets: bearer },
+    ], server.child?.pid);
+    console.table(runs.map((r) => ({ route: r.label, 'req/s': Math.round(r.requestsPerSecond), ratio: Number(r.ratio.toFixed(3)), 'p99 ms': r.p99, 'keygate CPU µs/req': r.cpuMicrosPerRequest && Number(r.cpuMicrosPerRequest.toFixed(1)), statuses: Object.keys(r.statuses).join(',') })));
+    writeResult({ date: new Date().toISOString(), machine: machine(), rounds: ROUNDS, baselineSpread: Number(runs.baselineSpread.toFixed(3)), table: runs }, 'nginx');
+  } finally {
+    for (const step of cleanup) await step();
+  }
+}
+
 async function main() {
+  if (args.nginx) return throughNginx();
   if (args['compare-keys']) return compareServers({ keys: Number(args['compare-keys']) });
   if (args['compare-build']) return compareServers({ keys: TOTAL_KEYS, serverRoot: resolve(args['compare-build']), label: args['compare-build'] });
   const cleanup = [];
