@@ -13,6 +13,7 @@ import { installSecurityHeaders } from './common/security-headers.js';
 import { installStrictJsonParser } from './common/strict-json.js';
 import { serveConsole } from './console/serve-console.js';
 import { AppModule } from './app.module.js';
+import { RightsCatalog } from './rights/rights-catalog.js';
 import type { AppConfig } from './config/app-config.js';
 import { fastifyTrustProxy, TRUE_MEANS_LOOPBACK } from './config/trust-proxy.js';
 import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
@@ -91,11 +92,23 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
   );
   keepStandardMethods(document);
   describeProtectedOperations(document);
+  listRightNames(document, app.get(RightsCatalog));
   SwaggerModule.setup('swagger', app, document, {
     jsonDocumentUrl: 'swagger-json',
     // off by default: a key or JWT typed into Authorize would otherwise stay in the browser's localStorage
     swaggerOptions: { persistAuthorization: config.SWAGGER_PERSIST_AUTHORIZATION },
   });
+}
+
+/** The request bodies that name rights: the catalog is data (the access policy), so their enum is filled in at start. */
+const BODIES_WITH_RIGHTS = ['CreateApiKeyDto', 'UpdateApiKeyDto', 'CreateServiceAccountDto', 'UpdateServiceAccountDto', 'VerifyKeyDto'];
+
+function listRightNames(document: OpenAPIObject, catalog: RightsCatalog): void {
+  const names = catalog.entries.map((entry) => entry.name);
+  for (const name of BODIES_WITH_RIGHTS) {
+    const rights = (document.components?.schemas?.[name] as { properties?: Record<string, { items?: Record<string, unknown> }> } | undefined)?.properties?.rights;
+    if (rights?.items) rights.items.enum = names;
+  }
 }
 
 /** OpenAPI 3.0 knows eight methods: `@All()` (forward authentication) also lists SEARCH and the like, which validators refuse. */
