@@ -89,7 +89,7 @@ export class ApiKeysService {
     this.assertGrantable(caller, managed, rights);
     const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
     const max = this.config.API_KEYS_MAX_PER_USER;
-    if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max);
+    if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max, owner.type);
     const generated = generateApiKey();
     const apiKey = await this.keys.insert(
       this.keys.create({
@@ -126,7 +126,7 @@ export class ApiKeysService {
   private async ownedKey(caller: Principal, ref: KeyOwnerRef, keyId: string): Promise<ManagedOwner & { key: ApiKey }> {
     const managed = await this.managedOwner(caller, ref);
     const key = await this.keys.findByIdForOwner(managed.owner, keyId);
-    if (!key) throw new ApiKeyNotFound(keyId, ref.id);
+    if (!key) throw new ApiKeyNotFound(keyId, ref.id, ref.type);
     return { ...managed, key };
   }
 
@@ -157,7 +157,7 @@ export class ApiKeysService {
 
   async delete(caller: Principal, ref: KeyOwnerRef, keyId: string, clientIp: string): Promise<void> {
     const { owner } = await this.managedOwner(caller, ref);
-    if (!(await this.keys.deleteForOwner(owner, keyId))) throw new ApiKeyNotFound(keyId, ref.id);
+    if (!(await this.keys.deleteForOwner(owner, keyId))) throw new ApiKeyNotFound(keyId, ref.id, ref.type);
     this.changes.publish({ kind: 'apiKey', id: keyId });
     await this.audit.record({ ...this.auditFields(caller, owner, keyId, clientIp), action: AuditAction.API_KEY_DELETED });
   }
