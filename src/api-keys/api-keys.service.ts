@@ -12,7 +12,7 @@ import { Right, type RightName } from '../rights/right.js';
 import { assertGrantable, assertKnownRights, RightsCatalog } from '../rights/rights-catalog.js';
 import { accountOwner, ServiceAccountsService } from '../service-accounts/service-accounts.service.js';
 import { userOwner, UsersService } from '../users/users.service.js';
-import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
 import { ApiKeyChanged, ApiKeyNotFound, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
@@ -200,6 +200,33 @@ export class ApiKeysService {
     const record = { key, owner, state: { ...keyState(key, owner), secretDigest: null } };
     const rejection = apiKeyRejection(rememberedSecretMatches(this.secrets.apiKeyHashSecret, parsed.secret, record.state), record.state);
     return rejection ? { ok: false, reason: rejection, record } : { ok: true, ...record };
+  }
+
+  /**
+   * Disables at once every real key among those reported leaked (its id and its secret match: an id
+   * alone, which lists and logs show, disables nothing), each recorded on its audit trail. Returns
+   * nothing a reporter could learn from: which were real is not said.
+   */
+  async reportLeaked(presented: readonly string[], clientIp: string): Promise<void> {
+    const parsed = new Map(presented.flatMap((key) => {
+      const p = parseApiKey(key);
+      return p ? [[p.id, p.secret] as const] : [];
+    }));
+    if (parsed.size === 0) return;
+    const real = (await this.keys.findManyForVerification([...parsed.keys()])).filter((k) => secretMatches(this.secrets.apiKeyHashSecret, parsed.get(k.id)!, k.secretHash));
+    const disabled = new Set(await this.keys.disableMany(real.map((k) => k.id)));
+    for (const key of real) this.changes.publish({ kind: 'apiKey', id: key.id });
+    const owners = new Map((await this.findOwners(real.map(ownerIdOf))).map((o) => [o.id, o]));
+    await this.audit.record(
+      ...real.map((key) => ({
+        action: AuditAction.API_KEY_LEAK_REPORTED,
+        apiKeyId: key.id,
+        targetUserId: key.userId,
+        tenantId: owners.get(ownerIdOf(key))?.tenantId ?? null,
+        clientIp,
+        details: { disabled: disabled.has(key.id) },
+      })),
+    );
   }
 
   /** Keys of these ids with their owners; a key always has an owner (foreign key, cascade): one without is a key deleted meanwhile. */

@@ -6,6 +6,8 @@ export enum AuditAction {
   API_KEY_ENABLED = 'API_KEY_ENABLED',
   API_KEY_DISABLED = 'API_KEY_DISABLED',
   API_KEY_DELETED = 'API_KEY_DELETED',
+  /** Someone who found the key reported it leaked (POST /api/keys/report-leaked): it was disabled. */
+  API_KEY_LEAK_REPORTED = 'API_KEY_LEAK_REPORTED',
   /** Failed authentications with one key id (or with unknown ids), aggregated: see `count`. */
   API_KEY_AUTH_FAILED = 'API_KEY_AUTH_FAILED',
   /** A refused login, with the real reason in `details.reason` (the client only hears "Invalid username or password"). */
