@@ -17,6 +17,15 @@ export class ApiKeyNotFound extends DomainError {
   }
 }
 
+/** Only a working key is rolled: rolling a disabled or expired one would bring its rights back. */
+export class CannotRollInactiveKey extends DomainError {
+  readonly kind = 'conflict';
+
+  constructor(readonly keyId: string) {
+    super(`API key ${keyId} is disabled or expired: enable it, or create a new key, instead of rolling it`);
+  }
+}
+
 /** The key was deleted, or its rights changed, between reading it and saving the change. */
 export class ApiKeyChanged extends DomainError {
   readonly kind = 'conflict';

@@ -15,9 +15,9 @@ import { userOwner, UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
-import { ApiKeyChanged, ApiKeyNotFound, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
+import { ApiKeyChanged, ApiKeyNotFound, CannotRollInactiveKey, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
-import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
+import type { ApiKeyPageQueryDto, CreateApiKeyDto, RollApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
 const DAY_MS = 86_400_000;
 
@@ -90,26 +90,61 @@ export class ApiKeysService {
     const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
     const max = this.config.API_KEYS_MAX_PER_USER;
     if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max, owner.type);
+    return this.issue(caller, owner, { description: dto.description, rights, expiresAt, rolledFromId: null }, clientIp);
+  }
+
+  /** A new key for `owner`, shown this once, recorded on the audit trail. */
+  private async issue(
+    caller: Principal,
+    owner: CredentialOwner,
+    fields: Pick<ApiKey, 'description' | 'rights' | 'expiresAt' | 'rolledFromId'>,
+    clientIp: string,
+  ): Promise<{ apiKey: ApiKey; key: string }> {
     const generated = generateApiKey();
     const apiKey = await this.keys.insert(
       this.keys.create({
+        ...fields,
         id: generated.id,
         userId: owner.type === 'user' ? owner.id : null,
         serviceAccountId: owner.type === 'serviceAccount' ? owner.id : null,
         secretHash: hashSecret(this.secrets.apiKeyHashSecret, generated.secret),
-        description: dto.description,
-        rights,
         enabled: true,
-        expiresAt,
         lastUsedAt: null,
       }),
     );
     await this.audit.record({
       ...this.auditFields(caller, owner, apiKey.id, clientIp),
       action: AuditAction.API_KEY_CREATED,
-      details: { description: apiKey.description, rights: apiKey.rights, expiresAt: apiKey.expiresAt },
+      details: { description: apiKey.description, rights: apiKey.rights, expiresAt: apiKey.expiresAt, ...(fields.rolledFromId ? { rolledFromId: fields.rolledFromId } : {}) },
     });
     return { apiKey, key: generated.key };
+  }
+
+  /**
+   * Rolls a working key (Stripe's roll, Unkey's reroll): a new key with its description, rights and
+   * expiry, while the old one keeps working for `overlapSeconds` (or until its own expiry, if sooner)
+   * and is then refused as expired. The new key does not count against API_KEYS_MAX_PER_USER: it
+   * replaces one.
+   */
+  async roll(caller: Principal, ref: KeyOwnerRef, keyId: string, dto: RollApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
+    const { key, ...managed } = await this.ownedKey(caller, ref, keyId);
+    if (!key.enabled || (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now())) throw new CannotRollInactiveKey(keyId);
+    // a roll hands the key's rights out again, to a new key
+    this.assertGrantable(caller, managed, key.rights);
+    const overlapSeconds = dto.overlapSeconds ?? 0;
+    const overlapEnds = new Date(Date.now() + overlapSeconds * 1000);
+    const created = await this.issue(caller, managed.owner, { description: key.description, rights: key.rights, expiresAt: key.expiresAt, rolledFromId: key.id }, clientIp);
+    // the old key ends with the overlap, or with its own expiry if that comes first (a key deleted meanwhile stays gone)
+    if (key.expiresAt === null || key.expiresAt > overlapEnds) {
+      await this.keys.updateForOwner(managed.owner, key.id, { expiresAt: overlapEnds });
+      this.changes.publish({ kind: 'apiKey', id: key.id });
+    }
+    await this.audit.record({
+      ...this.auditFields(caller, managed.owner, key.id, clientIp),
+      action: AuditAction.API_KEY_ROLLED,
+      details: { newKeyId: created.apiKey.id, overlapSeconds },
+    });
+    return created;
   }
 
   async list(caller: Principal, ref: KeyOwnerRef, query: ApiKeyPageQueryDto): Promise<Page<ApiKey>> {

@@ -6,6 +6,8 @@ export enum AuditAction {
   API_KEY_ENABLED = 'API_KEY_ENABLED',
   API_KEY_DISABLED = 'API_KEY_DISABLED',
   API_KEY_DELETED = 'API_KEY_DELETED',
+  /** A new key replaced this one (`details.newKeyId`, `details.overlapSeconds`); the new key's CREATED names it. */
+  API_KEY_ROLLED = 'API_KEY_ROLLED',
   /** Someone who found the key reported it leaked (POST /api/keys/report-leaked): it was disabled. */
   API_KEY_LEAK_REPORTED = 'API_KEY_LEAK_REPORTED',
   /** Failed authentications with one key id (or with unknown ids), aggregated: see `count`. */
