@@ -260,6 +260,27 @@ export interface paths {
         patch: operations["ApiKeysController_update"];
         trace?: never;
     };
+    "/api/users/{userId}/api-keys/{keyId}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rolls the key
+         * @description Rolls the key: a new one (shown this once) with its description, rights and expiry, while the old
+         *     one keeps working for `overlapSeconds` and is then refused as expired.
+         */
+        post: operations["ApiKeysController_roll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{userId}/api-keys/{keyId}/events": {
         parameters: {
             query?: never;
@@ -332,6 +353,27 @@ export interface paths {
         patch: operations["ServiceAccountApiKeysController_update"];
         trace?: never;
     };
+    "/api/service-accounts/{serviceAccountId}/api-keys/{keyId}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rolls the key
+         * @description Rolls the key: a new one (shown this once) with its description, rights and expiry, while the old
+         *     one keeps working for `overlapSeconds` and is then refused as expired.
+         */
+        post: operations["ServiceAccountApiKeysController_roll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/service-accounts/{serviceAccountId}/api-keys/{keyId}/events": {
         parameters: {
             query?: never;
@@ -346,6 +388,28 @@ export interface paths {
         get: operations["ServiceAccountApiKeysController_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/report-leaked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reports keys found in public
+         * @description Reports keys found in public: every real key among them is disabled at once and its owner's audit
+         *     trail says so. The answer is the same whichever were real. At most 100 keys a call and 10 calls a
+         *     minute from one address.
+         */
+        post: operations["LeakReportController_report"];
         delete?: never;
         options?: never;
         head?: never;
@@ -665,7 +729,7 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
             /** @enum {string} */
-            action: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_AUTH_FAILED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+            action: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
             /** @description The user who acted; null for failed authentications. */
             actorUserId: string | null;
             /** @description The key the actor used, when it acted with one. */
@@ -847,6 +911,8 @@ export interface components {
              * @description Kept within a minute; null until first used.
              */
             lastUsedAt: string | null;
+            /** @description The key this one replaced by a roll; null for a key created as new. */
+            rolledFromId: string | null;
         };
         ApiKeyDto: {
             /** @description The key's id: the middle part of `NNSXS.<id>.<secret>`. */
@@ -878,6 +944,8 @@ export interface components {
              * @description Kept within a minute; null until first used.
              */
             lastUsedAt: string | null;
+            /** @description The key this one replaced by a roll; null for a key created as new. */
+            rolledFromId: string | null;
         };
         ApiKeyPageDto: {
             data: components["schemas"]["ApiKeyDto"][];
@@ -898,6 +966,27 @@ export interface components {
             enabled?: boolean;
             /** @description Changing rights needs every right added and every right removed. */
             rights?: string[];
+        };
+        RollApiKeyDto: {
+            /**
+             * @description How long the old key keeps working beside the new one, in seconds (0 to 2,592,000, 30 days);
+             *     then it is refused as expired. 0, the default: at once.
+             * @example 86400
+             */
+            overlapSeconds?: number;
+        };
+        ReportLeakedKeysDto: {
+            /**
+             * @description Keys found where they should not be (a public repository, a paste, a log). At most 100.
+             * @example [
+             *       "NNSXS.ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI.LQD7A5VGEXNZ7F7PNTVUPMPDEB5XBJMTIH6ESUEE622VU2FQVESA"
+             *     ]
+             */
+            keys: string[];
+        };
+        LeakReportAcceptedDto: {
+            /** @description How many keys the report held. */
+            received: number;
         };
         LoginDto: {
             /** @description The user's email. */
@@ -1167,7 +1256,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1211,7 +1300,7 @@ export interface operations {
                 /** @description Events about this user (a UUID, or `me` for the caller): its keys, its logins and sessions. */
                 userId?: string;
                 sortProperty?: "occurredAt";
-                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_AUTH_FAILED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -1257,7 +1346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1342,7 +1431,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1441,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1533,7 +1622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1632,7 +1721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1737,7 +1826,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1829,7 +1918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1914,7 +2003,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2004,7 +2093,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2096,7 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2186,7 +2275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2282,7 +2371,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2382,7 +2471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2487,7 +2576,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2584,7 +2673,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2679,7 +2768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2789,7 +2878,117 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_roll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A user id (a UUID, any letter case), or `me` for the caller
+                 * @example me
+                 */
+                userId: string;
+                /**
+                 * @description The key's id: the middle part of `NNSXS.<id>.<secret>`
+                 * @example ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI
+                 */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No valid JWT or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown: an id that names nothing (a path id not of its form included) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key is disabled or expired: enable it, or create a new key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2829,7 +3028,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 sortProperty?: "occurredAt";
-                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_AUTH_FAILED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -2895,7 +3094,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2995,7 +3194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3100,7 +3299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3197,7 +3396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3292,7 +3491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3402,7 +3601,117 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ServiceAccountApiKeysController_roll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The service account's id
+                 * @example 9d5f3c1e-2b7a-4e8f-a1c3-5d6e7f809a1b
+                 */
+                serviceAccountId: string;
+                /**
+                 * @description The key's id: the middle part of `NNSXS.<id>.<secret>`
+                 * @example ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI
+                 */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No valid JWT or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown: an id that names nothing (a path id not of its form included) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key is disabled or expired: enable it, or create a new key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3442,7 +3751,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 sortProperty?: "occurredAt";
-                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_AUTH_FAILED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -3508,7 +3817,70 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    LeakReportController_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportLeakedKeysDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakReportAcceptedDto"];
+                };
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many leak reports from this address this minute */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3708,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3776,7 +4148,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -3857,7 +4229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -4626,7 +4998,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -4716,7 +5088,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -4806,7 +5178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -4896,7 +5268,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -4986,7 +5358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5076,7 +5448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5166,7 +5538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5251,7 +5623,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5332,7 +5704,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5422,7 +5794,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5507,7 +5879,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5588,7 +5960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -5678,7 +6050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failures from this address, account or key */
+            /** @description Too many failed credential checks from this address, or with this key */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */

@@ -105,13 +105,13 @@ describe('the served OpenAPI document, linted', () => {
     expect(rules).toEqual(expect.arrayContaining(['security-defined', 'operation-summary', 'path-parameters-defined']));
   }, 60_000);
 
-  it('documents what the server answers: every protected operation and login can be 429 with Retry-After, every error has the one error body', () => {
+  it('documents what the server answers: every protected operation, login and leak reports can be 429 with Retry-After, every error has the one error body', () => {
     for (const [path, item] of Object.entries(served.paths as Record<string, Record<string, any>>)) {
       for (const [method, operation] of Object.entries(item)) {
         const route = `${method.toUpperCase()} ${path}`;
         expect(operation.summary, route).toBeTruthy();
         if (operation.security.length > 0) expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['401', '403']));
-        if (operation.security.length > 0 || route === 'POST /api/auth/login') {
+        if (operation.security.length > 0 || ['POST /api/auth/login', 'POST /api/keys/report-leaked'].includes(route)) {
           expect(operation.responses['429']?.headers?.['Retry-After'], route).toBeDefined();
         }
         for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {

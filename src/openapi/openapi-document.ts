@@ -132,6 +132,14 @@ const CONFLICTS: Record<string, string> = {
   ServiceAccountApiKeysController_create: 'The owner already has `API_KEYS_MAX_PER_USER` keys',
   ApiKeysController_update: 'The key was deleted or changed meanwhile: read it again',
   ServiceAccountApiKeysController_update: 'The key was deleted or changed meanwhile: read it again',
+  ApiKeysController_roll: 'The key is disabled or expired: enable it, or create a new key',
+  ServiceAccountApiKeysController_roll: 'The key is disabled or expired: enable it, or create a new key',
+};
+
+/** Public operations that count calls or failures per address, and answer `429` past the limit. */
+const THROTTLED_PUBLIC: Record<string, string> = {
+  AuthController_login: 'Too many failed logins for this account, or for any accounts, from this address',
+  LeakReportController_report: 'Too many leak reports from this address this minute',
 };
 
 /** Operations that name an id in their body, which may be unknown: `404` although they have no path id. */
@@ -186,7 +194,8 @@ function describeOperations(document: OpenAPIObject): void {
     if (parameters.some((p) => p.in === 'path')) add(404, 'Unknown: an id that names nothing (a path id not of its form included)');
     if (UNKNOWN_IDS_IN_BODY[id]) add(404, UNKNOWN_IDS_IN_BODY[id]);
     if (CONFLICTS[id]) add(409, CONFLICTS[id]);
-    if (isProtected || id === 'AuthController_login') add(429, 'Too many failures from this address, account or key', true);
+    if (isProtected) add(429, 'Too many failed credential checks from this address, or with this key', true);
+    if (THROTTLED_PUBLIC[id]) add(429, THROTTLED_PUBLIC[id], true);
     if (id !== 'HealthController_live') add(503, 'The database is unavailable', true);
     add(500, 'A bug: logged with its stack, answered without details');
     for (const [status, response] of Object.entries(responses)) {
