@@ -197,3 +197,33 @@ export async function copyKeyAndClose(page: Page, dialog: Locator): Promise<stri
   await expect(page.content()).resolves.not.toContain(shown);
   return copied;
 }
+
+/** What a roll in the console sent and got: the new key shown once, the request, and when it was made. */
+export interface Rolled {
+  key: string;
+  dialog: Locator;
+  /** The POST …/roll: its address and body. */
+  url: string;
+  sent: unknown;
+  /** Date.now() just before the request and just after its answer. */
+  between: [number, number];
+}
+
+/** A row's Roll → choose when the old key stops (`overlap`: "Now", "In 1 hour", …) → Roll; the new key is shown once. */
+export async function rollKey(page: Page, row: Locator, options: { overlap: string; screenshot?: string }): Promise<Rolled> {
+  await row.getByRole('button', { name: /^Roll:/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('heading', { name: 'Roll this API key' }).waitFor();
+  // an overlap of a day unless another is chosen
+  await expect(dialog.getByRole('radio', { name: 'In 1 day' }).isChecked()).resolves.toBe(true);
+  await dialog.getByRole('radio', { name: options.overlap, exact: true }).check();
+  if (options.screenshot) await shot(page, options.screenshot);
+  const request = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/roll'));
+  const before = Date.now();
+  await dialog.getByRole('button', { name: 'Roll', exact: true }).click();
+  const sent = await request;
+  await (await sent.response())?.finished();
+  const after = Date.now();
+  await dialog.getByRole('heading', { name: 'Your new API key' }).waitFor();
+  return { key: await dialog.getByLabel(/^API key/).inputValue(), dialog, url: sent.url(), sent: sent.postDataJSON(), between: [before, after] };
+}
