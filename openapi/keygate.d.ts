@@ -512,6 +512,8 @@ export interface paths {
          * @description Verifies a key a client presented to another service: 200 for every well-formed request,
          *     `valid` and `code` saying what keygate decided. A caller in a tenant verifies only its
          *     tenant's keys (any other is NOT_FOUND); a system administrator or system-level account, every key.
+         *     Answered by the verify hook (auth/platform/verify-hook.ts) once the caller is known and the body
+         *     read; this handler is here for the route and its documentation.
          */
         post: operations["VerifyController_verify"];
         delete?: never;

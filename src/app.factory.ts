@@ -7,6 +7,8 @@ import { installAuthenticationHook } from './auth/verify/authentication-hook.js'
 import { Authenticator } from './auth/verify/authenticator.js';
 import { installForwardAuthHook } from './auth/platform/forward-auth-hook.js';
 import { ForwardAuth } from './auth/platform/forward-auth.js';
+import { KeyVerifier } from './auth/platform/key-verifier.js';
+import { installVerifyHook } from './auth/platform/verify-hook.js';
 import { installRequestLog } from './auth/verify/request-log.js';
 import { HttpExceptionFilter, sendError } from './common/http-exception.filter.js';
 import { installSecurityHeaders } from './common/security-headers.js';
@@ -50,6 +52,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.LOG_REQUESTS) installRequestLog(fastify);
   installAuthenticationHook(fastify, app.get(Authenticator));
   installForwardAuthHook(fastify, app.get(ForwardAuth));
+  installVerifyHook(fastify, app.get(KeyVerifier));
   installStrictJsonParser(fastify);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(

@@ -27,6 +27,8 @@ export interface KeyOwner {
   example: string;
   /** The flags after `create` in its example. */
   createExample: string;
+  /** The rights such an owner can hold at all (see Command.holdable); absent: all. */
+  holdable?: Command['holdable'];
 }
 
 const API_KEY_ID: Flag = { name: 'api-key-id', type: 'string', value: '<id>', description: "the key's id (the middle part of NNSXS.<id>.<secret>)", required: true };
@@ -56,6 +58,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
       URL_FLAG,
     ],
     rightsNote: `none given: the server's default, RIGHT_ALL: all that ${owner.holder} may do, now and later`,
+    holdable: owner.holdable,
     examples: [`${command} create ${owner.createExample}`],
     async run(values, io) {
       const session = openSession(values, io);
@@ -103,6 +106,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
       URL_FLAG,
     ],
     rightsNote: "the rights given replace the key's rights",
+    holdable: owner.holdable,
     examples: [`${command} update ${owner.example} --api-key-id <id> --disable`, `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`],
     async run(values, io) {
       const session = openSession(values, io);
