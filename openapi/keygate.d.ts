@@ -971,11 +971,13 @@ export interface components {
         };
         RollApiKeyDto: {
             /**
+             * Format: int32
              * @description How long the old key keeps working beside the new one, in seconds (0 to 2,592,000, 30 days);
              *     then it is refused as expired. 0, the default: at once.
+             * @default 0
              * @example 86400
              */
-            overlapSeconds?: number;
+            overlapSeconds: number;
         };
         ReportLeakedKeysDto: {
             /**
@@ -987,7 +989,10 @@ export interface components {
             keys: string[];
         };
         LeakReportAcceptedDto: {
-            /** @description How many keys the report held. */
+            /**
+             * Format: int32
+             * @description How many keys the report held.
+             */
             received: number;
         };
         LoginDto: {
@@ -1060,6 +1065,11 @@ export interface components {
             customerId: string | null;
         };
         VerifyKeyResultDto: {
+            /**
+             * Format: int32
+             * @description With RATE_LIMITED: seconds before the key is checked again.
+             */
+            retryAfter?: number;
             valid: boolean;
             /** @enum {string} */
             code: "VALID" | "MALFORMED" | "NOT_FOUND" | "DISABLED" | "EXPIRED" | "OWNER_DISABLED" | "INSUFFICIENT_RIGHTS" | "RATE_LIMITED";
@@ -1074,8 +1084,6 @@ export interface components {
             expiresAt?: string | null;
             /** @description With INSUFFICIENT_RIGHTS: the rights asked for that the key does not hold. */
             missingRights?: string[];
-            /** @description With RATE_LIMITED: seconds before the key is checked again. */
-            retryAfter?: number;
         };
         CreateTenantDto: {
             name: string;

@@ -74,6 +74,7 @@ export class RollApiKeyDto {
    * @example 86400
    */
   @IsOptional() @IsInt() @Min(0) @Max(MAX_ROLL_OVERLAP_SECONDS)
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_ROLL_OVERLAP_SECONDS, default: 0 })
   overlapSeconds?: number;
 }
 
