@@ -21,10 +21,9 @@ import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
 
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
 export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
-  // one pino logger, JSON lines, for Fastify and for every Nest Logger
+  // one pino logger, JSON lines, for every Nest Logger and the request log
   const logging = createLogging(config, options.logDestination);
   const adapter = new FastifyAdapter({
-    ...logging.fastifyOptions,
     trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
     // long enough for the 64 kB header values a fuzzer sends, so they get a JSON answer, not a dropped connection

@@ -1,4 +1,3 @@
-import type { FastifyBaseLogger } from 'fastify';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { REDACTED, redactSecrets } from '../common/redact.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -6,22 +5,15 @@ import { NestPinoLogger } from './nest-pino-logger.js';
 import { RequestObserver } from './request-observer.js';
 
 /**
- * keygate's logging, made once per app: the pino logger, Fastify's options to log with it (its
- * own logger, the RequestObserver as its log controller), and Nest's logger over the same pino.
+ * keygate's logging, made once per app: the pino logger, Nest's logger over it, and the
+ * RequestObserver that times requests and, with LOG_REQUESTS, logs them.
  */
 export function createLogging(config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_REQUESTS'>, destination?: DestinationStream) {
   const logger = createLogger(config.LOG_LEVEL, destination);
-  const requests = new RequestObserver(config.LOG_REQUESTS ? logger.child({ context: 'Request' }) : undefined);
   return {
     logger,
-    requests,
     nestLogger: new NestPinoLogger(logger),
-    fastifyOptions: {
-      loggerInstance: logger,
-      logController: requests,
-      // request.log is the logger itself: no child logger built per request (the request line names its reqId)
-      childLoggerFactory: (parent: FastifyBaseLogger) => parent,
-    },
+    requests: new RequestObserver(config.LOG_REQUESTS ? logger.child({ context: 'Request' }) : undefined),
   };
 }
 
@@ -55,8 +47,8 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * keygate's one logger: pino, JSON lines, handed to Fastify as its own and to Nest through
- * NestPinoLogger. Credential headers are removed by pino's `redact`; anything shaped like a key or
+ * keygate's one logger: pino (Fastify's logger), JSON lines, for every Nest Logger through
+ * NestPinoLogger and for the request log. Credential headers are removed by pino's `redact`; anything shaped like a key or
  * a JWT in a message, a string field, an error or a request's URL is redacted by keygate's rule
  * (common/redact.ts), which keeps a key's public id and drops its secret.
  */
@@ -73,7 +65,7 @@ export function createLogger(level: string, destination: DestinationStream = pin
     },
     serializers: {
       err: (error: unknown) => redactFields(pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>),
-      // Fastify's own lines (a failing route, a closing server) log the request: its URL may hold a pasted key
+      // a request logged whole: method, URL (which may hold a pasted key) and address, never its headers
       req: (request: { method?: string; url?: string; ip?: string }) => ({ method: request.method, url: redactSecrets(request.url ?? ''), remoteAddress: request.ip }),
     },
     hooks: {
