@@ -26,7 +26,7 @@ const ID_LENGTH = 39;
  * for anything that echoes what a client sent (the request log's path, an error's message).
  *
  * A key keeps its id, `NNSXS.<id>.[REDACTED]`, when it has one (39 characters, then more): the id is
- * public (key lists, the audit trail and the request log's `auth=apiKey:<id>` show it) and names
+ * public (key lists, the audit trail and the request log's `apiKeyId` show it) and names
  * the key to revoke once its secret has been pasted somewhere. Anything else after `NNSXS` may be
  * a secret, so all of it goes. A JWT goes whole: its payload names a user, and no part is needed
  * to revoke it.

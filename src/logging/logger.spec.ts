@@ -34,7 +34,7 @@ describe('createLogger', () => {
     const { sut, lines } = makeLogger();
     sut.info({ headers: { authorization: `Bearer ${key}`, 'x-authorization': `ApiKey ${key}`, cookie: 'a=b', accept: '*/*' }, password: 'pw' }, 'x');
     expect(lines[0]).toMatchObject({ headers: { authorization: '[REDACTED]', 'x-authorization': '[REDACTED]', cookie: '[REDACTED]', accept: '*/*' }, password: '[REDACTED]' });
-    // a request logged by Fastify shows no headers at all
+    // a request logged whole shows no headers at all
     sut.info({ req: { method: 'GET', url: '/', headers: { authorization: `Bearer ${key}` } } }, 'r');
     expect(lines[1]!.req).toEqual({ method: 'GET', url: '/' });
   });

@@ -48,9 +48,9 @@ export const REDACTED_PATHS = [
 
 /**
  * keygate's one logger: pino (Fastify's logger), JSON lines, for every Nest Logger through
- * NestPinoLogger and for the request log. Credential headers are removed by pino's `redact`; anything shaped like a key or
- * a JWT in a message, a string field, an error or a request's URL is redacted by keygate's rule
- * (common/redact.ts), which keeps a key's public id and drops its secret.
+ * NestPinoLogger and for the request log. Credential headers are removed by pino's `redact`;
+ * anything shaped like a key or a JWT in a message, a string field, an error or a request's URL is
+ * redacted by keygate's rule (common/redact.ts), which keeps a key's public id and drops its secret.
  */
 export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   const options: LoggerOptions = {
