@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKey, hashSecret } from '../dist/src/api-keys/api-key-format.js';
+import { startNginx } from './nginx.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     // a second server built from another checkout (its dist/), on a table of --keys keys, measured
     // round by round beside this one: before and after a change, in one run
     'compare-build': { type: 'string' },
+    // through Debian's nginx: auth_request to /api/forward-auth beside auth_request to /api/health and no auth_request
+    nginx: { type: 'boolean', default: false },
   },
 });
 const TOTAL_KEYS = Number(args.keys);
@@ -92,6 +95,8 @@ async function startServer(name, serverSchema = schema, serverRoot = root) {
       // the wrong-key runs measure the 401 path itself; with the limit on they would soon get (cheaper) 429s
       AUTH_MAX_FAILURES_PER_MINUTE: '0',
       NODE_ENV: 'production',
+      // the platform's routes for the forward-auth scenarios (the contract's example policy)
+      ACCESS_POLICY_FILE: join(root, 'test/fixtures/access-policy.json'),
       ...(args.profile ? { NODE_OPTIONS: `--import=${join(root, 'bench/profile-hook.mjs')}`, PROFILE_FILE_PREFIX: join(profileDir, name) } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -134,7 +139,7 @@ async function seed(db, adminToken, url, totalKeys) {
     const ids = rows.map((r) => r.id);
     await db.query(
       `INSERT INTO api_keys (id, user_id, secret_hash, description, rights)
-       SELECT id, user_id, secret_hash, 'bench live key', ARRAY['RIGHT_USER_ALL']
+       SELECT id, user_id, secret_hash, 'bench live key', ARRAY['RIGHT_ALL']
          FROM unnest($1::varchar[], $2::uuid[], $3::bytea[]) AS t(id, user_id, secret_hash)`,
       [ids, rows.map((r) => r.userId), rows.map((r) => r.hash)],
     );
@@ -164,10 +169,10 @@ async function seed(db, adminToken, url, totalKeys) {
 }
 
 let loadRun = 0;
-function load(url, path, headerSets, { duration = DURATION, connections = CONNECTIONS, mix } = {}) {
+function load(url, path, headerSets, { duration = DURATION, connections = CONNECTIONS, mix, method, bodies } = {}) {
   // the credentials go through a file: a million-character argument list is too long for exec
   const configFile = join(tmpdir(), `keygate-load-${process.pid}-${loadRun++}.json`);
-  writeFileSync(configFile, JSON.stringify({ url, path, headerSets, duration, connections, mix }));
+  writeFileSync(configFile, JSON.stringify({ url, path, headerSets, duration, connections, mix, method, bodies }));
   return new Promise((resolve, reject) => {
     execFile(...pinned(LOAD_CPU, [process.execPath, join(root, 'bench/load.mjs'), configFile]), { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       rmSync(configFile, { force: true });
@@ -187,7 +192,7 @@ const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.l
  * over the rounds.
  */
 async function measureAll(url, [baseline, ...scenarios], pid) {
-  for (const s of [baseline, ...scenarios]) await load(url, s.path, s.headerSets, { duration: 2 }); // warm-up, discarded
+  for (const s of [baseline, ...scenarios]) await load(url, s.path, s.headerSets, { duration: 2, method: s.method, bodies: s.bodies }); // warm-up, discarded
   const baselineRuns = [];
   const runs = scenarios.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
@@ -211,7 +216,7 @@ async function measureRound(url, pid, baseline, scenarios, profiling, round = 0)
     const cpuBefore = pid && cpuMicros(pid);
     if (profile) log(`profile ${profiled++}: ${s.label}`);
     if (profile) process.kill(pid, 'SIGWINCH');
-    const run = await load(url, s.path, s.headerSets);
+    const run = await load(url, s.path, s.headerSets, { method: s.method, bodies: s.bodies });
     if (profile) process.kill(pid, 'SIGWINCH');
     // the server's own CPU time per request: unlike req/s, not skewed by the load generator
     if (pid) run.cpuMicrosPerRequest = (cpuMicros(pid) - cpuBefore) / run.total;
@@ -367,11 +372,18 @@ async function prepare(name, totalKeys, serverSchema, cleanup, serverRoot = root
     unknownIds: live.map(() => ({ 'X-Authorization': `ApiKey ${generateApiKey().key}` })),
     wrongSecrets: live.map((k) => ({ 'X-Authorization': `ApiKey NNSXS.${k.id}.${generateApiKey().secret}` })),
     malformed: live.map((k, i) => ({ 'X-Authorization': `ApiKey ${k.key.slice(0, 20 + (i % 60))}` })),
+    // a platform service verifying its clients' keys, with the system administrator's token
+    verifier: [{ Authorization: `Bearer ${adminToken}` }],
+    verifyBodies: live.map((k) => JSON.stringify({ key: k.key })),
+    verifyUnknownBodies: live.map(() => JSON.stringify({ key: generateApiKey().key })),
+    // a gateway asking about GET /v1/telemetry/… (RIGHT_TELEMETRY_READ, which tenant administrators hold)
+    forwarded: live.map((k) => ({ Authorization: `Bearer ${k.key}`, 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': '/v1/telemetry/room-1' })),
+    forwardedUnknown: live.map(() => ({ Authorization: `Bearer ${generateApiKey().key}`, 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': '/v1/telemetry/room-1' })),
   };
   return { server, db, count, adminToken, spare, owners, credentials, schema: serverSchema };
 }
 
-function scenariosFor({ xAuth, bearer, jwt, unknownIds, wrongSecrets, malformed }) {
+function scenariosFor({ xAuth, bearer, jwt, unknownIds, wrongSecrets, malformed, verifier, verifyBodies, verifyUnknownBodies, forwarded, forwardedUnknown }) {
   return [
     { label: 'baseline: GET /api/health (no credentials)', path: '/api/health', headerSets: [{}] },
     { label: 'GET /api/rights, X-Authorization: ApiKey (1,000 keys)', path: '/api/rights', headerSets: xAuth },
@@ -380,6 +392,10 @@ function scenariosFor({ xAuth, bearer, jwt, unknownIds, wrongSecrets, malformed 
     { label: 'wrong key: unknown id (1,000 ids)', path: '/api/rights', headerSets: unknownIds },
     { label: 'wrong key: known id, wrong secret', path: '/api/rights', headerSets: wrongSecrets },
     { label: 'wrong key: malformed', path: '/api/rights', headerSets: malformed },
+    { label: 'POST /api/keys/verify, valid key (1,000 keys)', path: '/api/keys/verify', method: 'POST', headerSets: verifier, bodies: verifyBodies },
+    { label: 'POST /api/keys/verify, unknown key (1,000 ids)', path: '/api/keys/verify', method: 'POST', headerSets: verifier, bodies: verifyUnknownBodies },
+    { label: 'GET /api/forward-auth, valid key (1,000 keys)', path: '/api/forward-auth', headerSets: forwarded },
+    { label: 'GET /api/forward-auth, unknown key (1,000 ids)', path: '/api/forward-auth', headerSets: forwardedUnknown },
   ];
 }
 
@@ -409,7 +425,7 @@ async function compareServers({ keys, serverRoot, label }) {
       const scenarios = pick(scenariosFor(t.credentials));
       return { ...t, scenarios, runs: scenarios.slice(1).map(() => []), baselineRuns: [] };
     });
-    for (const t of targets) for (const sc of t.scenarios) await load(t.server.url, sc.path, sc.headerSets, { duration: 2 });
+    for (const t of targets) for (const sc of t.scenarios) await load(t.server.url, sc.path, sc.headerSets, { duration: 2, method: sc.method, bodies: sc.bodies });
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of round % 2 ? [...targets].reverse() : targets) {
         const [baseline, ...scenarios] = t.scenarios;
@@ -448,7 +464,33 @@ async function compareServers({ keys, serverRoot, label }) {
   }
 }
 
+/**
+ * `--nginx`: requests to an upstream through nginx, with a valid key, the gateway asking keygate about
+ * each (auth_request → /api/forward-auth), against the same nginx asking keygate's public /api/health
+ * (what the subrequest itself costs), and beside it nginx with no auth_request at all. CPU µs a request
+ * is keygate's.
+ */
+async function throughNginx() {
+  const cleanup = [];
+  try {
+    const { server, credentials } = await prepare('A', TOTAL_KEYS, schema, cleanup);
+    const gateway = await startNginx({ port: await freePort(), upstreamPort: await freePort(), keygateUrl: server.url });
+    cleanup.unshift(async () => gateway.stop());
+    const bearer = credentials.bearer;
+    const runs = await measureAll(gateway.url, [
+      { label: 'baseline: nginx auth_request to GET /api/health (no credentials checked)', path: '/health-checked/v1/telemetry/room-1', headerSets: bearer },
+      { label: 'nginx auth_request to /api/forward-auth, valid key (1,000 keys)', path: '/v1/telemetry/room-1', headerSets: bearer },
+      { label: 'nginx → upstream, no auth_request', path: '/plain/v1/telemetry/room-1', headerSets: bearer },
+    ], server.child?.pid);
+    console.table(runs.map((r) => ({ route: r.label, 'req/s': Math.round(r.requestsPerSecond), ratio: Number(r.ratio.toFixed(3)), 'p99 ms': r.p99, 'keygate CPU µs/req': r.cpuMicrosPerRequest && Number(r.cpuMicrosPerRequest.toFixed(1)), statuses: Object.keys(r.statuses).join(',') })));
+    writeResult({ date: new Date().toISOString(), machine: machine(), rounds: ROUNDS, baselineSpread: Number(runs.baselineSpread.toFixed(3)), table: runs }, 'nginx');
+  } finally {
+    for (const step of cleanup) await step();
+  }
+}
+
 async function main() {
+  if (args.nginx) return throughNginx();
   if (args['compare-keys']) return compareServers({ keys: Number(args['compare-keys']) });
   if (args['compare-build']) return compareServers({ keys: TOTAL_KEYS, serverRoot: resolve(args['compare-build']), label: args['compare-build'] });
   const cleanup = [];

@@ -7,6 +7,8 @@ const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const headerSets = config.headerSets ?? [{}];
 // `mix`: every `every`-th request takes the next of `mix.headerSets` instead (the wrong-key flood)
 const mix = config.mix;
+// `bodies`: each request takes the next body too (POST /api/keys/verify, one key a request)
+const bodies = config.bodies;
 let next = 0;
 let mixed = 0;
 const credentials = (n) => (mix && n % mix.every === 0 ? mix.headerSets[mixed++ % mix.headerSets.length] : headerSets[n % headerSets.length]);
@@ -18,10 +20,15 @@ const instance = autocannon({
   pipelining: 1,
   requests: [
     {
-      method: 'GET',
+      method: config.method ?? 'GET',
       path: config.path,
       // each request takes the next credential, so the load is spread over all of them
-      setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...credentials(next++) } }),
+      setupRequest: (request) => {
+        const n = next++;
+        const headers = { ...request.headers, ...credentials(n) };
+        if (!bodies) return { ...request, headers };
+        return { ...request, headers: { ...headers, 'content-type': 'application/json' }, body: bodies[n % bodies.length] };
+      },
     },
   ],
 });

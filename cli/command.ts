@@ -26,6 +26,8 @@ export interface Command {
   flags: readonly Flag[];
   /** Set on the commands that take `--right-…` flags: what they mean here, shown above them in the help. */
   rightsNote?: string;
+  /** The names among the server's rights this command's owner can hold (a service account holds no user right); absent: all. */
+  holdable?: (right: { name: string; origin?: string }) => boolean;
   examples?: readonly string[];
   run(values: FlagValues, io: Io): Promise<void>;
 }

@@ -50,10 +50,11 @@ function section(heading: string, lines: readonly string[]): string[] {
 }
 
 /** One line per right flag, or the one line that says why there are none to show. */
-function rightLines(rights: HelpRights | undefined): string[] {
+function rightLines(holdable: Command['holdable'], rights: HelpRights | undefined): string[] {
   if (!rights) return [];
   if ('problem' in rights) return [`  the --right-… flags name the server's rights, which could not be read: ${rights.problem}`];
-  return rights.catalog.length ? columns(flagRows(rightFlags(rights.catalog))) : [];
+  const offered = rights.catalog.filter(holdable ?? (() => true));
+  return offered.length ? columns(flagRows(rightFlags(offered))) : [];
 }
 
 export function commandHelp(command: Command, rights?: HelpRights): string {
@@ -62,7 +63,7 @@ export function commandHelp(command: Command, rights?: HelpRights): string {
     `${commandName(command.path)}: ${command.summary}`,
     ...section('Usage:', [`  ${commandName(command.path)} [flags]`]),
     ...section('Flags:', columns(flagRows(flagsIn('flags')))),
-    ...(takesRights(command) ? section(`Rights (${command.rightsNote}):`, rightLines(rights)) : []),
+    ...(takesRights(command) ? section(`Rights (${command.rightsNote}):`, rightLines(command.holdable, rights)) : []),
     ...section('Global flags:', columns(flagRows([...flagsIn('global'), HELP_FLAG]))),
     ...section('Examples:', (command.examples ?? []).map((example) => `  ${example}`)),
   ].join('\n');
@@ -75,11 +76,13 @@ export function groupHelp(group: CommandGroup, commands: readonly Command[], rig
   const withRights = below.filter(takesRights);
   // the last words only: "create, update" says which commands, however many groups have them
   const rightsFor = [...new Set(withRights.map((command) => command.path.at(-1)))].join(', ');
+  // a group whose commands all serve one kind of owner lists only what that owner can hold
+  const holdable = withRights.every((command) => command.holdable === withRights[0]!.holdable) ? withRights[0]?.holdable : undefined;
   return [
     `${commandName(group.path)}: ${group.summary}`,
     ...section('Usage:', [`  ${commandName(group.path)} <command> [flags]`]),
     ...section('Commands:', columns(below.map((command) => [command.path.slice(group.path.length).join(' '), command.summary]))),
-    ...(withRights.length ? section(`Rights flags (${rightsFor}), one per right:`, rightLines(rights)) : []),
+    ...(withRights.length ? section(`Rights flags (${rightsFor}), one per right:`, rightLines(holdable, rights)) : []),
     ...(isRoot ? section('Environment:', columns(ENVIRONMENT)) : []),
     '',
     ...(isRoot ? [EXIT_CODES] : []),

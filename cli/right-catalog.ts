@@ -47,5 +47,17 @@ export async function selectedRights(command: Command, values: FlagValues, clien
       `${flags} ${unknown.length === 1 ? 'names no right' : 'name no rights'} that ${client.server.origin} knows; ${helpHint(command.path)} to list its rights`,
     );
   }
-  return catalog.filter(({ name }) => given.includes(rightFlagName(name))).map(({ name }) => name);
+  const chosen = catalog.filter(({ name }) => given.includes(rightFlagName(name)));
+  const unholdable = command.holdable ? chosen.filter((right) => !command.holdable!(right)) : [];
+  if (unholdable.length) {
+    const flags = unholdable.map(({ name }) => `--${rightFlagName(name)}`).join(', ');
+    throw new UsageError(`${flags}: a service account cannot hold ${unholdable.length === 1 ? 'this right' : 'these rights'}; ${helpHint(command.path)} to list those it can`);
+  }
+  return chosen.map(({ name }) => name);
 }
+
+/** keygate's own rights a service account can hold; the platform's rights and groups it can all hold. */
+const ACCOUNT_KEYGATE_RIGHTS = new Set(['RIGHT_ALL', 'RIGHT_KEYS_VERIFY', 'RIGHT_METRICS_READ']);
+
+/** What a service account, and so its keys, can hold (the server decides; this keeps the help to what it would take). */
+export const accountCanHold = (right: { name: string; origin?: string }): boolean => right.origin === 'policy' || ACCOUNT_KEYGATE_RIGHTS.has(right.name);

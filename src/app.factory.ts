@@ -8,11 +8,14 @@ import { installAuthenticationHook } from './auth/verify/authentication-hook.js'
 import { Authenticator } from './auth/verify/authenticator.js';
 import { installForwardAuthHook } from './auth/platform/forward-auth-hook.js';
 import { ForwardAuth } from './auth/platform/forward-auth.js';
+import { KeyVerifier } from './auth/platform/key-verifier.js';
+import { installVerifyHook } from './auth/platform/verify-hook.js';
 import { HttpExceptionFilter, sendError } from './common/http-exception.filter.js';
 import { installSecurityHeaders } from './common/security-headers.js';
 import { installStrictJsonParser } from './common/strict-json.js';
 import { serveConsole } from './console/serve-console.js';
 import { AppModule } from './app.module.js';
+import { RightsCatalog } from './rights/rights-catalog.js';
 import type { AppConfig } from './config/app-config.js';
 import { fastifyTrustProxy, TRUE_MEANS_LOOPBACK } from './config/trust-proxy.js';
 import { createLogging } from './logging/logger.js';
@@ -50,6 +53,7 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   logging.requests.install(fastify, app.get(RouteDurations));
   installAuthenticationHook(fastify, app.get(Authenticator));
   installForwardAuthHook(fastify, app.get(ForwardAuth));
+  installVerifyHook(fastify, app.get(KeyVerifier));
   installStrictJsonParser(fastify);
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(
@@ -92,11 +96,23 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
   );
   keepStandardMethods(document);
   describeProtectedOperations(document);
+  listRightNames(document, app.get(RightsCatalog));
   SwaggerModule.setup('swagger', app, document, {
     jsonDocumentUrl: 'swagger-json',
     // off by default: a key or JWT typed into Authorize would otherwise stay in the browser's localStorage
     swaggerOptions: { persistAuthorization: config.SWAGGER_PERSIST_AUTHORIZATION },
   });
+}
+
+/** The request bodies that name rights: the catalog is data (the access policy), so their enum is filled in at start. */
+const BODIES_WITH_RIGHTS = ['CreateApiKeyDto', 'UpdateApiKeyDto', 'CreateServiceAccountDto', 'UpdateServiceAccountDto', 'VerifyKeyDto'];
+
+function listRightNames(document: OpenAPIObject, catalog: RightsCatalog): void {
+  const names = catalog.entries.map((entry) => entry.name);
+  for (const name of BODIES_WITH_RIGHTS) {
+    const rights = (document.components?.schemas?.[name] as { properties?: Record<string, { items?: Record<string, unknown> }> } | undefined)?.properties?.rights;
+    if (rights?.items) rights.items.enum = names;
+  }
 }
 
 /** OpenAPI 3.0 knows eight methods: `@All()` (forward authentication) also lists SEARCH and the like, which validators refuse. */

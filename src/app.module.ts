@@ -17,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), RightsModule.forRoot(loadAccessPolicy(config.ACCESS_POLICY_FILE)), DatabaseModule, AuditModule, UsersModule, ServiceAccountsModule, ApiKeysModule, AuthModule, MetricsModule],
+      imports: [ConfigModule.forRoot(config), RightsModule.forRoot(loadAccessPolicy(config.ACCESS_POLICY_FILE), config.ACCESS_POLICY_FILE), DatabaseModule, AuditModule, UsersModule, ServiceAccountsModule, ApiKeysModule, AuthModule, MetricsModule],
       controllers: [HealthController],
     };
   }

@@ -257,6 +257,7 @@ describe('keygate CLI', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         lastUsedAt: null,
+        rolledFromId: null,
       });
       expect(run.stderr).toMatch(/shown only this once and cannot be retrieved again/);
       expect(run.stderr).not.toContain(created.key);
@@ -319,6 +320,20 @@ describe('keygate CLI', () => {
       const enabled = json(await keygate(args, asAdmin));
       expect(enabled).toMatchObject({ id, description: 'renamed', enabled: true, status: 'ACTIVE', expiresAt: null, rights: ['RIGHT_USER_INFO'] });
       expect((await client.get('/api/auth/user', { key })).status).toBe(200);
+    });
+
+    it('rolls a key: the new one printed once, the old one working for the overlap', async () => {
+      const { id, key } = await makeKey(admin, { description: 'to roll', rights: ['RIGHT_USER_INFO'] });
+      const run = await keygate(['users', 'api-keys', 'roll', '--api-key-id', id, '--overlap', '1h'], asAdmin);
+      const rolled = json(run);
+      secrets.add(rolled.key);
+      expect(rolled).toMatchObject({ description: 'to roll', rights: ['RIGHT_USER_INFO'], rolledFromId: id, key: expect.stringMatching(KEY_SHAPE) });
+      expect(run.stderr).toMatch(/shown only this once/);
+      for (const k of [key, rolled.key]) expect((await client.get('/api/auth/user', { key: k })).status).toBe(200);
+      const old = await client.get(`/api/users/me/api-keys/${id}`, { jwt: admin.jwt });
+      expect(Date.parse(old.body.expiresAt) - Date.now()).toBeGreaterThan(3500_000);
+      expectOneLineFailure(await keygate(['users', 'api-keys', 'roll', '--api-key-id', id, '--overlap', '3 weeks'], asAdmin), 2, /--overlap "3 weeks" is not a duration; write it like 0, 30m, 24h or 7d/);
+      expectOneLineFailure(await keygate(['users', 'api-keys', 'roll', '--api-key-id', id, '--overlap', '31d'], asAdmin), 2, /longer than 30 days/);
     });
 
     it('deletes a key: confirmed on stderr, and the key never works again', async () => {

@@ -41,7 +41,9 @@ describe('every stored column has one shape on both databases', () => {
     await world.makeCustomerUser(owner);
     // a customer-level service account with a key: the accounts' columns, and a key's service_account_id
     const account = await world.makeServiceAccount(owner, { description: 'Gateway', customerId: await world.makeCustomer(owner) });
-    await world.makeAccountKey(account.id, owner);
+    const accountKey = await world.makeAccountKey(account.id, owner);
+    // a rolled key names the key it replaced
+    expect((await world.client.post(`/api/service-accounts/${account.id}/api-keys/${accountKey.id}/roll`, { overlapSeconds: 60 }, { jwt: owner.jwt })).status).toBe(201);
     const { key } = await world.makeKey(owner, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
     // made with a key, so the audit trail names an acting key
     await world.makeKey(owner, {}, { key });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { World, type TestUser } from './support/client.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { createTestDatabase, startTestApp, type TestApp, type TestDatabase } from './support/test-app.js';
+import { ACCESS_POLICY_FIXTURE, createTestDatabase, startTestApp, type TestApp, type TestDatabase } from './support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,7 +62,7 @@ describe.skipIf(!process.env.DATABASE_URL)('database outage', () => {
     await proxy.start();
     const throughProxy = new URL(real);
     throughProxy.port = String(proxy.port);
-    sut = await startTestApp({ DATABASE_URL: throughProxy.toString() }, database);
+    sut = await startTestApp({ DATABASE_URL: throughProxy.toString(), ACCESS_POLICY_FILE: ACCESS_POLICY_FIXTURE }, database);
     world = new World(sut);
     owner = await world.makeTenantAdmin();
   });
@@ -79,7 +79,15 @@ describe.skipIf(!process.env.DATABASE_URL)('database outage', () => {
 
     await proxy.cut();
     // never accepted unchecked: 503, not 401, not 200, not 500
-    expect(await world.client.get('/api/rights', { key: unverified.key })).toMatchObject({ status: 503, body: { statusCode: 503 } });
+    const refused = await world.client.get('/api/rights', { key: unverified.key });
+    expect(refused).toMatchObject({ status: 503, body: { statusCode: 503 } });
+    expect(refused.headers.get('retry-after')).toBe('5');
+    // through a gateway too: Traefik's shape gets the 503, nginx's a 403 saying 503, each with Retry-After
+    const asked = { Authorization: `Bearer ${unverified.key}`, 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': '/v1/telemetry/x' };
+    const traefik = await world.client.call('GET', '/api/forward-auth', { headers: asked });
+    expect([traefik.status, traefik.headers.get('x-keygate-status'), traefik.headers.get('retry-after')]).toEqual([503, '503', '5']);
+    const nginx = await world.client.call('GET', '/api/forward-auth', { headers: { Authorization: asked.Authorization, 'X-Original-Method': 'GET', 'X-Original-URI': '/v1/telemetry/x' } });
+    expect([nginx.status, nginx.headers.get('x-keygate-status'), nginx.headers.get('retry-after')]).toEqual([403, '503', '5']);
     expect([200, 503]).toContain((await world.client.get('/api/rights', { key: verified.key })).status);
     const write = await world.client.post('/api/users/me/api-keys', { description: 'during outage' }, { jwt: owner.jwt });
     expect(write.status).toBe(503);

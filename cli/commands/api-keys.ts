@@ -1,4 +1,5 @@
 import { parseApiKeyExpiry } from '../api-key-expiry.js';
+import { parseOverlap } from '../overlap.js';
 import { type ApiKeyRow, apiKeyTable } from '../api-key-table.js';
 import { UsageError } from '../cli-error.js';
 import type { Command, Flag, FlagValues } from '../command.js';
@@ -25,6 +26,8 @@ export interface KeyOwner {
   example: string;
   /** The flags after `create` in its example. */
   createExample: string;
+  /** The rights such an owner can hold at all (see Command.holdable); absent: all. */
+  holdable?: Command['holdable'];
 }
 
 const API_KEY_ID: Flag = { name: 'api-key-id', type: 'string', value: '<id>', description: "the key's id (the middle part of NNSXS.<id>.<secret>)", required: true };
@@ -54,6 +57,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
       URL_FLAG,
     ],
     rightsNote: `none given: the server's default, RIGHT_ALL: all that ${owner.holder} may do, now and later`,
+    holdable: owner.holdable,
     examples: [`${command} create ${owner.createExample}`],
     async run(values, io) {
       const session = openSession(values, io);
@@ -101,6 +105,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
       URL_FLAG,
     ],
     rightsNote: "the rights given replace the key's rights",
+    holdable: owner.holdable,
     examples: [`${command} update ${owner.example} --api-key-id <id> --disable`, `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`],
     async run(values, io) {
       const session = openSession(values, io);
@@ -126,7 +131,24 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
     },
   };
 
-  return [create, list, get, update, remove];
+  const roll: Command = {
+    path: [...words, 'roll'],
+    summary: 'roll an API key: a new key (printed this once) with its name, rights and expiry; the old one works for the overlap, then expires',
+    flags: [
+      owner.flag,
+      API_KEY_ID,
+      { name: 'overlap', type: 'string', value: '<duration>', description: 'how long the old key keeps working: 0 (the default, it stops at once), 30m, 24h, 7d; at most 30d' },
+      URL_FLAG,
+    ],
+    examples: [`${command} roll ${owner.example} --api-key-id ${AN_ID} --overlap 24h`],
+    async run(values, io) {
+      const body = { overlapSeconds: parseOverlap(values.overlap as string | undefined) };
+      io.out(printable(await openSession(values, io).request('POST', `${keyPath(values)}/roll`, { body })));
+      io.note('copy the new key now: it is shown only this once and cannot be retrieved again');
+    },
+  };
+
+  return [create, list, get, update, roll, remove];
 }
 
 /** `--name`, which the server keeps as the key's description. */

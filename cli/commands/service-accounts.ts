@@ -3,7 +3,7 @@ import { type Command, type Flag, type FlagValues, helpHint } from '../command.j
 import { assertSomeChange, enabledFlag, nonBlankFlag } from '../flag-values.js';
 import { type ListShape, listFlags, printable, printPage } from '../list-flags.js';
 import type { Page } from '../page-table.js';
-import { selectedRights } from '../right-catalog.js';
+import { accountCanHold, selectedRights } from '../right-catalog.js';
 import { type ServiceAccountRow, serviceAccountTable } from '../service-account-table.js';
 import { URL_FLAG, openSession } from '../session.js';
 import { apiKeyCommands } from './api-keys.js';
@@ -30,6 +30,7 @@ const createCommand: Command = {
     URL_FLAG,
   ],
   rightsNote: "one or more; of keygate's own rights only RIGHT_ALL, RIGHT_KEYS_VERIFY and, at system level, RIGHT_METRICS_READ",
+  holdable: accountCanHold,
   examples: [
     'keygate service-accounts create --name "Telemetry ingest" --right-telemetry-read',
     'keygate service-accounts create --name "Gateway" --description "verifies keys for the platform" --right-keys-verify',
@@ -82,6 +83,7 @@ const updateCommand: Command = {
     URL_FLAG,
   ],
   rightsNote: "the rights given replace the account's rights",
+  holdable: accountCanHold,
   examples: [`keygate service-accounts update --service-account-id ${AN_ID} --disable`, `keygate service-accounts update --service-account-id ${AN_ID} --right-telemetry-read --right-devices-read`],
   async run(values, io) {
     const session = openSession(values, io);
@@ -131,5 +133,6 @@ export const serviceAccountCommands: readonly Command[] = [
     pathOf: accountPath,
     example: `--service-account-id ${AN_ID}`,
     createExample: `--service-account-id ${AN_ID} --name "Ingest on gateway 7" --api-key-expiry 2027-11-23T00:00:00Z`,
+    holdable: accountCanHold,
   }),
 ];

@@ -29,6 +29,10 @@ export class ApiKey {
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
 
+  /** The key this one was rolled from, if it was. */
+  @Column({ name: 'rolled_from_id', type: 'varchar', length: 39, nullable: true })
+  rolledFromId: string | null;
+
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 

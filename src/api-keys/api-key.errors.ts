@@ -1,16 +1,28 @@
 export { CannotGrant } from '../rights/rights.errors.js';
 import { DomainError } from '../common/domain-error.js';
-import type { Right } from '../rights/right.js';
+import type { OwnerType } from '../rights/principal.js';
 
-/** No key of this id belongs to the user. */
+const OWNER: Record<OwnerType, string> = { user: 'user', serviceAccount: 'service account' };
+
+/** No key of this id belongs to the owner (`userId`: the user, or the service account, as the route named it). */
 export class ApiKeyNotFound extends DomainError {
   readonly kind = 'not-found';
 
   constructor(
     readonly keyId: string,
     readonly userId: string,
+    ownerType: OwnerType = 'user',
   ) {
-    super(`API key ${keyId} not found for user ${userId}`);
+    super(`API key ${keyId} not found for ${OWNER[ownerType]} ${userId}`);
+  }
+}
+
+/** Only a working key is rolled: rolling a disabled or expired one would bring its rights back. */
+export class CannotRollInactiveKey extends DomainError {
+  readonly kind = 'conflict';
+
+  constructor(readonly keyId: string) {
+    super(`API key ${keyId} is disabled or expired: enable it, or create a new key, instead of rolling it`);
   }
 }
 
@@ -23,15 +35,16 @@ export class ApiKeyChanged extends DomainError {
   }
 }
 
-/** The user already holds the most keys allowed (API_KEYS_MAX_PER_USER). */
+/** The owner already holds the most keys allowed (API_KEYS_MAX_PER_USER, for service accounts too). */
 export class TooManyApiKeys extends DomainError {
   readonly kind = 'conflict';
 
   constructor(
     readonly userId: string,
     readonly max: number,
+    ownerType: OwnerType = 'user',
   ) {
-    super(`User ${userId} already has ${max} API keys, the most allowed; delete one first`);
+    super(`${ownerType === 'user' ? 'User' : 'Service account'} ${userId} already has ${max} API keys, the most allowed; delete one first`);
   }
 }
 

@@ -8,11 +8,12 @@ import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { LastUsedRecorder } from './last-used-recorder.js';
+import { LeakReportController } from './leak-report.controller.js';
 import { ServiceAccountApiKeysController } from './service-account-api-keys.controller.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule, ServiceAccountsModule, AuditModule],
-  controllers: [ApiKeysController, ServiceAccountApiKeysController],
+  controllers: [ApiKeysController, ServiceAccountApiKeysController, LeakReportController],
   providers: [ApiKeysRepository, ApiKeysService, LastUsedRecorder],
   exports: [ApiKeysService, LastUsedRecorder],
 })

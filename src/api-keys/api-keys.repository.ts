@@ -70,6 +70,13 @@ export class ApiKeysRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Disables these keys that are still enabled, in one statement; the ids of those it disabled. */
+  async disableMany(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const result = await this.keys.createQueryBuilder().update(ApiKey).set({ enabled: false }).where('id IN (:...ids) AND enabled', { ids }).returning(['id']).execute();
+    return (result.raw as Array<{ id: string }>).map((row) => row.id);
+  }
+
   /** One statement for a whole batch of last-used times. */
   async recordLastUsed(times: ReadonlyMap<string, Date>): Promise<void> {
     if (times.size === 0) return;

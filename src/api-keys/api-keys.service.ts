@@ -12,12 +12,12 @@ import { Right, type RightName } from '../rights/right.js';
 import { assertGrantable, assertKnownRights, RightsCatalog } from '../rights/rights-catalog.js';
 import { accountOwner, ServiceAccountsService } from '../service-accounts/service-accounts.service.js';
 import { userOwner, UsersService } from '../users/users.service.js';
-import { generateApiKey, hashSecret, parseApiKey } from './api-key-format.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
-import { ApiKeyChanged, ApiKeyNotFound, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
+import { ApiKeyChanged, ApiKeyNotFound, CannotRollInactiveKey, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
-import type { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
+import type { ApiKeyPageQueryDto, CreateApiKeyDto, RollApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
 const DAY_MS = 86_400_000;
 
@@ -89,27 +89,62 @@ export class ApiKeysService {
     this.assertGrantable(caller, managed, rights);
     const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
     const max = this.config.API_KEYS_MAX_PER_USER;
-    if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max);
+    if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max, owner.type);
+    return this.issue(caller, owner, { description: dto.description, rights, expiresAt, rolledFromId: null }, clientIp);
+  }
+
+  /** A new key for `owner`, shown this once, recorded on the audit trail. */
+  private async issue(
+    caller: Principal,
+    owner: CredentialOwner,
+    fields: Pick<ApiKey, 'description' | 'rights' | 'expiresAt' | 'rolledFromId'>,
+    clientIp: string,
+  ): Promise<{ apiKey: ApiKey; key: string }> {
     const generated = generateApiKey();
     const apiKey = await this.keys.insert(
       this.keys.create({
+        ...fields,
         id: generated.id,
         userId: owner.type === 'user' ? owner.id : null,
         serviceAccountId: owner.type === 'serviceAccount' ? owner.id : null,
         secretHash: hashSecret(this.secrets.apiKeyHashSecret, generated.secret),
-        description: dto.description,
-        rights,
         enabled: true,
-        expiresAt,
         lastUsedAt: null,
       }),
     );
     await this.audit.record({
       ...this.auditFields(caller, owner, apiKey.id, clientIp),
       action: AuditAction.API_KEY_CREATED,
-      details: { description: apiKey.description, rights: apiKey.rights, expiresAt: apiKey.expiresAt },
+      details: { description: apiKey.description, rights: apiKey.rights, expiresAt: apiKey.expiresAt, ...(fields.rolledFromId ? { rolledFromId: fields.rolledFromId } : {}) },
     });
     return { apiKey, key: generated.key };
+  }
+
+  /**
+   * Rolls a working key (Stripe's roll, Unkey's reroll): a new key with its description, rights and
+   * expiry, while the old one keeps working for `overlapSeconds` (or until its own expiry, if sooner)
+   * and is then refused as expired. The new key does not count against API_KEYS_MAX_PER_USER: it
+   * replaces one.
+   */
+  async roll(caller: Principal, ref: KeyOwnerRef, keyId: string, dto: RollApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
+    const { key, ...managed } = await this.ownedKey(caller, ref, keyId);
+    if (!key.enabled || (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now())) throw new CannotRollInactiveKey(keyId);
+    // a roll hands the key's rights out again, to a new key
+    this.assertGrantable(caller, managed, key.rights);
+    const overlapSeconds = dto.overlapSeconds ?? 0;
+    const overlapEnds = new Date(Date.now() + overlapSeconds * 1000);
+    const created = await this.issue(caller, managed.owner, { description: key.description, rights: key.rights, expiresAt: key.expiresAt, rolledFromId: key.id }, clientIp);
+    // the old key ends with the overlap, or with its own expiry if that comes first (a key deleted meanwhile stays gone)
+    if (key.expiresAt === null || key.expiresAt > overlapEnds) {
+      await this.keys.updateForOwner(managed.owner, key.id, { expiresAt: overlapEnds });
+      this.changes.publish({ kind: 'apiKey', id: key.id });
+    }
+    await this.audit.record({
+      ...this.auditFields(caller, managed.owner, key.id, clientIp),
+      action: AuditAction.API_KEY_ROLLED,
+      details: { newKeyId: created.apiKey.id, overlapSeconds },
+    });
+    return created;
   }
 
   async list(caller: Principal, ref: KeyOwnerRef, query: ApiKeyPageQueryDto): Promise<Page<ApiKey>> {
@@ -126,7 +161,7 @@ export class ApiKeysService {
   private async ownedKey(caller: Principal, ref: KeyOwnerRef, keyId: string): Promise<ManagedOwner & { key: ApiKey }> {
     const managed = await this.managedOwner(caller, ref);
     const key = await this.keys.findByIdForOwner(managed.owner, keyId);
-    if (!key) throw new ApiKeyNotFound(keyId, ref.id);
+    if (!key) throw new ApiKeyNotFound(keyId, ref.id, ref.type);
     return { ...managed, key };
   }
 
@@ -157,7 +192,7 @@ export class ApiKeysService {
 
   async delete(caller: Principal, ref: KeyOwnerRef, keyId: string, clientIp: string): Promise<void> {
     const { owner } = await this.managedOwner(caller, ref);
-    if (!(await this.keys.deleteForOwner(owner, keyId))) throw new ApiKeyNotFound(keyId, ref.id);
+    if (!(await this.keys.deleteForOwner(owner, keyId))) throw new ApiKeyNotFound(keyId, ref.id, ref.type);
     this.changes.publish({ kind: 'apiKey', id: keyId });
     await this.audit.record({ ...this.auditFields(caller, owner, keyId, clientIp), action: AuditAction.API_KEY_DELETED });
   }
@@ -202,10 +237,44 @@ export class ApiKeysService {
     return rejection ? { ok: false, reason: rejection, record } : { ok: true, ...record };
   }
 
+  /**
+   * Disables at once every real key among those reported leaked (its id and its secret match: an id
+   * alone, which lists and logs show, disables nothing), each recorded on its audit trail. Returns
+   * nothing a reporter could learn from: which were real is not said.
+   */
+  async reportLeaked(presented: readonly string[], clientIp: string): Promise<void> {
+    const parsed = new Map(presented.flatMap((key) => {
+      const p = parseApiKey(key);
+      return p ? [[p.id, p.secret] as const] : [];
+    }));
+    if (parsed.size === 0) return;
+    const real = (await this.keys.findManyForVerification([...parsed.keys()])).filter((k) => secretMatches(this.secrets.apiKeyHashSecret, parsed.get(k.id)!, k.secretHash));
+    const disabled = new Set(await this.keys.disableMany(real.map((k) => k.id)));
+    for (const key of real) this.changes.publish({ kind: 'apiKey', id: key.id });
+    const owners = new Map((await this.findOwners(real.map(ownerIdOf))).map((o) => [o.id, o]));
+    await this.audit.record(
+      ...real.map((key) => ({
+        action: AuditAction.API_KEY_LEAK_REPORTED,
+        apiKeyId: key.id,
+        targetUserId: key.userId,
+        tenantId: owners.get(ownerIdOf(key))?.tenantId ?? null,
+        clientIp,
+        details: { disabled: disabled.has(key.id) },
+      })),
+    );
+  }
+
   /** Keys of these ids with their owners; a key always has an owner (foreign key, cascade): one without is a key deleted meanwhile. */
   private async findWithOwners(ids: string[]): Promise<KeyWithOwner[]> {
     const keys = await this.keys.findManyForVerification(ids);
-    const owners = new Map((await this.findOwners(keys.map(ownerIdOf))).map((o) => [o.id, o]));
+    // each key says which table its owner is in: no query for a kind no key here has
+    const userIds = [...new Set(keys.flatMap((k) => (k.userId === null ? [] : [k.userId])))];
+    const accountIds = [...new Set(keys.flatMap((k) => (k.serviceAccountId === null ? [] : [k.serviceAccountId])))];
+    const [users, accounts] = await Promise.all([
+      userIds.length ? this.users.findByIds(userIds) : [],
+      accountIds.length ? this.accounts.findByIds(accountIds) : [],
+    ]);
+    const owners = new Map([...users.map(userOwner), ...accounts.map(accountOwner)].map((o) => [o.id, o]));
     return keys.flatMap((key) => {
       const owner = owners.get(ownerIdOf(key));
       return owner ? [{ id: key.id, key, owner }] : [];
@@ -230,8 +299,12 @@ export class ApiKeysService {
     return apiKeyRejection(rememberedSecretMatches(this.secrets.apiKeyHashSecret, secret, state), state, now);
   }
 
-  /** Rights that exist, and nobody grants what they lack (see `assertGrantable`): a key holds at most its owner's rights. */
+  /**
+   * Nobody grants what they lack (see `assertGrantable`): a key holds at most its owner's rights. A
+   * service account's key cannot even name a right no account may hold (`RIGHT_USER_*`): it would never work.
+   */
   private assertGrantable(caller: Principal, owner: ManagedOwner, rights: readonly RightName[]): void {
+    if (owner.owner.type === 'serviceAccount') this.accounts.assertHoldable(rights, owner.owner.tenantId === null);
     assertGrantable(this.catalog, caller, rights, owner.rights);
   }
 

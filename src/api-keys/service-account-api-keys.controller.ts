@@ -6,7 +6,7 @@ import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
 import { CurrentPrincipal, RequireRights } from '../rights/route-rights.decorator.js';
 import { ApiKeysService, type KeyOwnerRef } from './api-keys.service.js';
-import { ApiKeyPageQueryDto, CreateApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
+import { ApiKeyPageQueryDto, CreateApiKeyDto, RollApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 import { ApiKeyDto, ApiKeyPageDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 import { mapPage } from '../common/page.dto.js';
 
@@ -59,6 +59,23 @@ export class ServiceAccountApiKeysController {
     @ClientIp() clientIp: string,
   ): Promise<ApiKeyDto> {
     return ApiKeyDto.from(await this.apiKeys.update(principal, account(accountId), keyId, dto, clientIp));
+  }
+
+  /**
+   * Rolls the key: a new one (shown this once) with its description, rights and expiry, while the old
+   * one keeps working for `overlapSeconds` and is then refused as expired.
+   */
+  @Post(':keyId/roll')
+  @Header('Cache-Control', 'no-store')
+  async roll(
+    @CurrentPrincipal() principal: Principal,
+    @Param('serviceAccountId') accountId: string,
+    @Param('keyId') keyId: string,
+    @Body() dto: RollApiKeyDto,
+    @ClientIp() clientIp: string,
+  ): Promise<CreatedApiKeyDto> {
+    const { apiKey, key } = await this.apiKeys.roll(principal, account(accountId), keyId, dto, clientIp);
+    return { ...ApiKeyDto.from(apiKey), key };
   }
 
   /** Deletes the key: it never works again. */

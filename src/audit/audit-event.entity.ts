@@ -6,8 +6,18 @@ export enum AuditAction {
   API_KEY_ENABLED = 'API_KEY_ENABLED',
   API_KEY_DISABLED = 'API_KEY_DISABLED',
   API_KEY_DELETED = 'API_KEY_DELETED',
+  /** A new key replaced this one (`details.newKeyId`, `details.overlapSeconds`); the new key's CREATED names it. */
+  API_KEY_ROLLED = 'API_KEY_ROLLED',
+  /** Someone who found the key reported it leaked (POST /api/keys/report-leaked): it was disabled. */
+  API_KEY_LEAK_REPORTED = 'API_KEY_LEAK_REPORTED',
   /** Failed authentications with one key id (or with unknown ids), aggregated: see `count`. */
   API_KEY_AUTH_FAILED = 'API_KEY_AUTH_FAILED',
+  /** A service account was created, changed (`details.changed`), enabled, disabled or deleted: `details.serviceAccountId`. */
+  SERVICE_ACCOUNT_CREATED = 'SERVICE_ACCOUNT_CREATED',
+  SERVICE_ACCOUNT_UPDATED = 'SERVICE_ACCOUNT_UPDATED',
+  SERVICE_ACCOUNT_ENABLED = 'SERVICE_ACCOUNT_ENABLED',
+  SERVICE_ACCOUNT_DISABLED = 'SERVICE_ACCOUNT_DISABLED',
+  SERVICE_ACCOUNT_DELETED = 'SERVICE_ACCOUNT_DELETED',
   /** A refused login, with the real reason in `details.reason` (the client only hears "Invalid username or password"). */
   LOGIN_FAILED = 'LOGIN_FAILED',
   /** A refresh token presented again after it was exchanged: its session was ended. */

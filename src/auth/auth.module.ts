@@ -21,6 +21,7 @@ import { JwtStrategy } from './verify/strategies/jwt.strategy.js';
 import { TokensService } from './login/tokens.service.js';
 import { ForwardAuth } from './platform/forward-auth.js';
 import { ForwardAuthController } from './platform/forward-auth.controller.js';
+import { KeyVerifier } from './platform/key-verifier.js';
 import { VerifyController } from './platform/verify.controller.js';
 
 @Module({
@@ -38,6 +39,7 @@ import { VerifyController } from './platform/verify.controller.js';
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     RouteAccessCheck,
     ForwardAuth,
+    KeyVerifier,
     VerificationMetrics,
   ],
   exports: [AuthCache, VerificationMetrics],

@@ -76,15 +76,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
 export function sendError(reply: FastifyReply, exception: unknown): void {
   const { statusCode, json } = errorReply(exception);
   if (reply.sent) return;
-  const retryAfter = retryAfterOf(exception);
+  const retryAfter = retryAfterOf(exception, statusCode);
   if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
   void reply.status(statusCode).header('content-type', 'application/json; charset=utf-8').send(json);
 }
 
-/** The `Retry-After` seconds an exception carries (429s), if any. */
-export function retryAfterOf(exception: unknown): number | undefined {
+/** How long a client should wait before trying again after a 503: a database restart or failover takes seconds. */
+const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+
+/** The `Retry-After` seconds for an answer: the exception's own (429s), or a few seconds for a 503. */
+export function retryAfterOf(exception: unknown, statusCode: number): number | undefined {
   const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
-  return typeof retryAfter === 'number' ? retryAfter : undefined;
+  if (typeof retryAfter === 'number') return retryAfter;
+  return statusCode === 503 ? RETRY_AFTER_UNAVAILABLE_SECONDS : undefined;
 }
 
 /** The status and JSON body answering `exception`; an unexpected one is logged with its stack first. */

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 const MAX_DEPTH = 32;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Either problem at all: one cheap scan, so the common string (ASCII, a key) costs no lookbehind. */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 /** Why a parsed JSON body cannot be taken further, or null. Iterative: a deep body cannot overflow the stack here. */
 export function jsonBodyProblem(value: unknown): string | null {
@@ -9,6 +11,7 @@ export function jsonBodyProblem(value: unknown): string | null {
   while (pending.length) {
     const [node, depth] = pending.pop()!;
     if (typeof node === 'string') {
+      if (!SUSPECT.test(node)) continue;
       if (node.includes('\u0000')) return 'JSON strings must not contain NUL characters';
       if (LONE_SURROGATE.test(node)) return 'JSON strings must be well-formed Unicode';
       continue;

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { ClientIp } from '../common/client-ip.decorator.js';
 import { mapPage } from '../common/page.dto.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
@@ -17,8 +18,8 @@ export class ServiceAccountsController {
   constructor(private readonly accounts: ServiceAccountsService) {}
 
   @Post()
-  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateServiceAccountDto): Promise<ServiceAccountDto> {
-    return ServiceAccountDto.from(await this.accounts.create(principal, dto));
+  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateServiceAccountDto, @ClientIp() clientIp: string): Promise<ServiceAccountDto> {
+    return ServiceAccountDto.from(await this.accounts.create(principal, dto, clientIp));
   }
 
   /** The accounts the caller manages: the system-level ones for a system administrator, its tenant's for a tenant administrator. */
@@ -38,14 +39,15 @@ export class ServiceAccountsController {
     @CurrentPrincipal() principal: Principal,
     @Param('serviceAccountId') id: string,
     @Body() dto: UpdateServiceAccountDto,
+    @ClientIp() clientIp: string,
   ): Promise<ServiceAccountDto> {
-    return ServiceAccountDto.from(await this.accounts.update(principal, id, dto));
+    return ServiceAccountDto.from(await this.accounts.update(principal, id, dto, clientIp));
   }
 
   /** Deletes the account and its keys. */
   @Delete(':serviceAccountId')
   @HttpCode(204)
-  async delete(@CurrentPrincipal() principal: Principal, @Param('serviceAccountId') id: string): Promise<void> {
-    await this.accounts.delete(principal, id);
+  async delete(@CurrentPrincipal() principal: Principal, @Param('serviceAccountId') id: string, @ClientIp() clientIp: string): Promise<void> {
+    await this.accounts.delete(principal, id, clientIp);
   }
 }

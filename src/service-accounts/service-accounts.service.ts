@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { toPage, type Page } from '../common/page.dto.js';
 import { ChangeFeed } from '../database/change-feed.js';
 import { Authority } from '../rights/authority.js';
@@ -29,6 +31,7 @@ export class ServiceAccountsService {
     private readonly customers: CustomersRepository,
     private readonly catalog: RightsCatalog,
     private readonly changes: ChangeFeed,
+    private readonly audit: AuditService,
   ) {}
 
   /** The level whose accounts the caller manages: its tenant, or null for the system level. */
@@ -50,7 +53,7 @@ export class ServiceAccountsService {
     return this.accounts.findPageInScope(this.scopeOf(caller), query).then(([accounts, total]) => toPage(accounts, total, query));
   }
 
-  async create(caller: Principal, dto: CreateServiceAccountDto): Promise<ServiceAccount> {
+  async create(caller: Principal, dto: CreateServiceAccountDto, clientIp: string): Promise<ServiceAccount> {
     const tenantId = this.scopeOf(caller);
     if ((dto.tenantId ?? tenantId) !== tenantId) {
       throw new CannotPlaceServiceAccount(tenantId === null ? "A system administrator's service accounts are system level: leave tenantId out" : 'You can only create service accounts in your own tenant');
@@ -60,10 +63,16 @@ export class ServiceAccountsService {
       if (!(await this.customers.findByIdInTenant(tenantId, dto.customerId))) throw new CustomerNotFound(dto.customerId, tenantId);
     }
     this.assertGrantableToAccount(caller, dto.rights, tenantId === null);
-    return this.accounts.insert({ name: dto.name, description: dto.description ?? null, tenantId, customerId: dto.customerId ?? null, enabled: true, rights: dto.rights });
+    const account = await this.accounts.insert({ name: dto.name, description: dto.description ?? null, tenantId, customerId: dto.customerId ?? null, enabled: true, rights: dto.rights });
+    await this.record(caller, account, clientIp, AuditAction.SERVICE_ACCOUNT_CREATED, { name: account.name, rights: account.rights });
+    return account;
   }
 
-  async update(caller: Principal, id: string, dto: UpdateServiceAccountDto): Promise<ServiceAccount> {
+  private record(caller: Principal, account: ServiceAccount, clientIp: string, action: AuditAction, details: Record<string, unknown> = {}): Promise<void> {
+    return this.audit.record({ action, actor: caller, tenantId: account.tenantId, clientIp, details: { serviceAccountId: account.id, ...details } });
+  }
+
+  async update(caller: Principal, id: string, dto: UpdateServiceAccountDto, clientIp: string): Promise<ServiceAccount> {
     const account = await this.getManaged(caller, id);
     const changes: Partial<Pick<ServiceAccount, 'name' | 'description' | 'enabled' | 'rights'>> = {};
     if (dto.rights) {
@@ -81,14 +90,22 @@ export class ServiceAccountsService {
     const saved = Object.keys(changes).length ? await this.accounts.update(account.id, changes, dto.rights ? account.rights : undefined) : account;
     if (!saved) throw new ServiceAccountNotFound(id);
     this.changes.publish({ kind: 'serviceAccount', id: account.id });
+    if (saved.enabled !== account.enabled) await this.record(caller, saved, clientIp, saved.enabled ? AuditAction.SERVICE_ACCOUNT_ENABLED : AuditAction.SERVICE_ACCOUNT_DISABLED);
+    const changed = Object.fromEntries(
+      (['name', 'description', 'rights'] as const)
+        .filter((field) => JSON.stringify(account[field]) !== JSON.stringify(saved[field]))
+        .map((field) => [field, { from: account[field], to: saved[field] }]),
+    );
+    if (Object.keys(changed).length) await this.record(caller, saved, clientIp, AuditAction.SERVICE_ACCOUNT_UPDATED, { changed });
     return saved;
   }
 
-  async delete(caller: Principal, id: string): Promise<void> {
+  async delete(caller: Principal, id: string, clientIp: string): Promise<void> {
     const account = await this.getManaged(caller, id);
     // its keys go with it (ON DELETE CASCADE), each announced by the database
     if (!(await this.accounts.delete(account.id))) throw new ServiceAccountNotFound(id);
     this.changes.publish({ kind: 'serviceAccount', id: account.id });
+    await this.record(caller, account, clientIp, AuditAction.SERVICE_ACCOUNT_DELETED, { name: account.name });
   }
 
   /** Accounts as stored, for verifying their keys (no rights are checked: it is not for callers). */
@@ -101,10 +118,15 @@ export class ServiceAccountsService {
    * level, `RIGHT_METRICS_READ`; never keygate's management rights. Within that, nobody grants what they lack.
    */
   private assertGrantableToAccount(caller: Principal, rights: readonly RightName[], systemLevel: boolean, wholeList: readonly RightName[] = rights): void {
-    assertKnownRights(this.catalog, wholeList);
+    this.assertHoldable(wholeList, systemLevel);
+    assertGrantable(this.catalog, caller, rights, this.catalog.serviceAccountGrantable(systemLevel));
+  }
+
+  /** Rights an account (and so its keys) can hold at all: known, and none of keygate's management rights. */
+  assertHoldable(rights: readonly RightName[], systemLevel: boolean): void {
+    assertKnownRights(this.catalog, rights);
     const grantable = this.catalog.serviceAccountGrantable(systemLevel);
-    const refused = wholeList.filter((r) => r !== Right.ALL && !grantable.has(r) && !this.catalog.platformGroup(r));
+    const refused = rights.filter((r) => r !== Right.ALL && !grantable.has(r) && !this.catalog.platformGroup(r));
     if (refused.length) throw new NotGrantableToServiceAccount(refused);
-    assertGrantable(this.catalog, caller, rights, grantable);
   }
 }

@@ -1,6 +1,6 @@
 
 import {
-  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString,
+  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, Max, Min, IsISO8601, IsOptional, IsString,
   Length, Matches, registerDecorator, type ValidationArguments,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/page.dto.js';
@@ -60,6 +60,19 @@ export class UpdateApiKeyDto {
   rights?: string[];
 }
 
+
+/** The longest overlap of a roll: 30 days. */
+export const MAX_ROLL_OVERLAP_SECONDS = 2_592_000;
+
+export class RollApiKeyDto {
+  /**
+   * How long the old key keeps working beside the new one, in seconds (0 to 2,592,000, 30 days);
+   * then it is refused as expired. 0, the default: at once.
+   * @example 86400
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_ROLL_OVERLAP_SECONDS)
+  overlapSeconds?: number;
+}
 
 export class ApiKeyPageQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(API_KEY_SORT_PROPERTIES)

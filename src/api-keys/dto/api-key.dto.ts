@@ -34,6 +34,8 @@ export class ApiKeyDto {
   updatedAt: Date;
   /** Kept within a minute; null until first used. */
   lastUsedAt: Date | null;
+  /** The key this one replaced by a roll; null for a key created as new. */
+  rolledFromId: string | null;
 
   static from(key: ApiKey): ApiKeyDto {
     return {
@@ -49,6 +51,7 @@ export class ApiKeyDto {
       createdAt: key.createdAt,
       updatedAt: key.updatedAt,
       lastUsedAt: key.lastUsedAt,
+      rolledFromId: key.rolledFromId,
     };
   }
 }

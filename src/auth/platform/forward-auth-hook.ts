@@ -34,26 +34,28 @@ export function installForwardAuthHook(fastify: FastifyInstance, forwardAuth: Fo
  * Allowed: 200 with the identity headers. Refused: the JSON error as everywhere, with its true
  * status also in `X-Keygate-Status` and its body in `X-Keygate-Error`; for nginx, whose
  * auth_request turns any status but 401 and 403 into a 500, a 400, 429 or 503 leaves as 403 and
- * nginx's configuration gives the client the true one (docs/gateways.md).
+ * nginx's configuration gives the client the true one (docs/gateways.md). nginx never reads a
+ * subrequest's body, and cannot keep a connection whose body it left unread: its refusals carry
+ * the body in the header alone.
  */
 function send(reply: FastifyReply, decision: ForwardDecision): void {
   if (decision.allowed) {
-    void reply.status(200).headers(decision.headers).send();
+    void reply.headers(decision.headers).send();
     return;
   }
   const { statusCode, json } = errorReply(decision.refusal);
-  const retryAfter = retryAfterOf(decision.refusal);
+  const retryAfter = retryAfterOf(decision.refusal, statusCode);
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
   if (statusCode === 401) void reply.header('www-authenticate', CHALLENGE);
   void reply
     .status(decision.nginx && statusCode !== 401 && statusCode !== 403 ? 403 : statusCode)
     .header('x-keygate-status', String(statusCode))
-    .header('x-keygate-error', asciiJson(json))
-    .header('content-type', 'application/json; charset=utf-8')
-    .send(json);
+    .header('x-keygate-error', asciiJson(json));
+  if (decision.nginx) void reply.send();
+  else void reply.header('content-type', 'application/json; charset=utf-8').send(json);
 }
 
 /** JSON that a header can carry: every character beyond ASCII escaped, as JSON allows. */
 function asciiJson(json: string): string {
-  return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return /[^\x20-\x7e]/.test(json) ? json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }

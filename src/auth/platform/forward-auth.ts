@@ -16,6 +16,7 @@ export const FORWARD_AUTH_PATH = '/api/forward-auth';
 export type ForwardDecision = { allowed: true; headers: Record<string, string> } | { allowed: false; refusal: HttpException; nginx: boolean };
 
 const PUBLIC_ROUTE: ForwardDecision = { allowed: true, headers: {} };
+const MAX_REMEMBERED_DECISIONS = 10_000;
 
 const NO_ORIGINAL_REQUEST =
   'Forward authentication needs the original request: X-Forwarded-Method and X-Forwarded-Uri (Traefik, Caddy), ' +
@@ -37,8 +38,10 @@ interface OriginalRequest {
  */
 @Injectable()
 export class ForwardAuth {
-  /** Identity headers' rights list per rights set: sets are shared per (owner, key rights), so this stays small. */
-  private readonly rightsHeaders = new WeakMap<ReadonlySet<string>, string>();
+  /** Identity headers per caller: a remembered key or JWT keeps its Principal, so they are built once. */
+  private readonly identities = new WeakMap<Principal, Record<string, string>>();
+  /** The rule for a method and path, as gateways ask about the same few routes again and again. */
+  private readonly decisions = new Map<string, RouteRule | null>();
 
   constructor(
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
@@ -50,7 +53,7 @@ export class ForwardAuth {
     let rule: RouteRule | undefined;
     try {
       original = originalRequest(request.headers, request.method, request.url);
-      rule = matchRoute(this.policy.routes, original.method, pathSegments(original.uri));
+      rule = this.ruleFor(original);
     } catch (error) {
       if (error instanceof UnusableUri || error instanceof BadRequestException) {
         return { allowed: false, refusal: error instanceof BadRequestException ? error : new BadRequestException(error.message), nginx: request.headers['x-original-uri'] !== undefined };
@@ -64,6 +67,18 @@ export class ForwardAuth {
     return this.settle(decided, rule, original.nginx);
   }
 
+  private ruleFor({ method, uri }: OriginalRequest): RouteRule | undefined {
+    const query = uri.indexOf('?');
+    const id = `${method} ${query === -1 ? uri : uri.slice(0, query)}`;
+    let rule = this.decisions.get(id);
+    if (rule === undefined) {
+      rule = matchRoute(this.policy.routes, method, pathSegments(uri)) ?? null;
+      if (this.decisions.size >= MAX_REMEMBERED_DECISIONS) this.decisions.clear();
+      this.decisions.set(id, rule);
+    }
+    return rule ?? undefined;
+  }
+
   private settle(decided: Principal | HttpException, rule: RouteRule, nginx: boolean): ForwardDecision {
     if (decided instanceof HttpException) return { allowed: false, refusal: decided, nginx };
     if (!decided.rights.has(rule.right!)) return { allowed: false, refusal: new MissingRightException(rule.right!), nginx };
@@ -72,19 +87,18 @@ export class ForwardAuth {
 
   /** Who is calling, for the gateway to pass upstream. */
   private identityHeaders(principal: Principal): Record<string, string> {
-    let rights = this.rightsHeaders.get(principal.rights);
-    if (rights === undefined) {
-      rights = [...principal.rights].sort().join(',');
-      this.rightsHeaders.set(principal.rights, rights);
+    let headers = this.identities.get(principal);
+    if (headers === undefined) {
+      headers = {
+        'x-keygate-owner-type': principal.ownerType,
+        'x-keygate-owner-id': principal.userId,
+        'x-keygate-tenant-id': principal.tenantId ?? '',
+        'x-keygate-customer-id': principal.customerId ?? '',
+        'x-keygate-rights': [...principal.rights].sort().join(','),
+      };
+      if (principal.apiKeyId !== null) headers['x-keygate-key-id'] = principal.apiKeyId;
+      this.identities.set(principal, headers);
     }
-    const headers: Record<string, string> = {
-      'x-keygate-owner-type': principal.ownerType,
-      'x-keygate-owner-id': principal.userId,
-      'x-keygate-tenant-id': principal.tenantId ?? '',
-      'x-keygate-customer-id': principal.customerId ?? '',
-      'x-keygate-rights': rights,
-    };
-    if (principal.apiKeyId !== null) headers['x-keygate-key-id'] = principal.apiKeyId;
     return headers;
   }
 }

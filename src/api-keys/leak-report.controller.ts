@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ClientIp } from '../common/client-ip.decorator.js';
+import { FailureThrottle } from '../common/failure-throttle.js';
+import { TooManyRequestsException } from '../common/too-many-requests.exception.js';
+import { Public } from '../rights/route-rights.decorator.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { LeakReportAcceptedDto, ReportLeakedKeysDto } from './dto/report-leaked.dto.js';
+
+const CALLS_PER_MINUTE = 10;
+
+/** Anyone who finds a key can kill it, as GitHub's credential revocation API lets anyone revoke a found token. */
+@ApiTags('api-keys')
+@Controller('keys')
+export class LeakReportController {
+  /** Calls per client address and minute, counted on each instance. */
+  private readonly calls = new FailureThrottle(CALLS_PER_MINUTE, 60_000);
+
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  /**
+   * Reports keys found in public: every real key among them is disabled at once and its owner's audit
+   * trail says so. The answer is the same whichever were real. At most 100 keys a call and 10 calls a
+   * minute from one address.
+   */
+  @Post('report-leaked')
+  @Public()
+  @HttpCode(202)
+  async report(@Body() dto: ReportLeakedKeysDto, @ClientIp() clientIp: string): Promise<LeakReportAcceptedDto> {
+    const wait = this.calls.blockedFor(clientIp);
+    if (wait > 0) throw new TooManyRequestsException(`At most ${CALLS_PER_MINUTE} leak reports a minute from one address; retry in ${wait} s`, wait);
+    this.calls.fail(clientIp);
+    await this.apiKeys.reportLeaked(dto.keys, clientIp);
+    return { received: dto.keys.length };
+  }
+}
