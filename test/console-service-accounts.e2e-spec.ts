@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, closeBrowserAndApp, hasChromium, launchChromium, type LaunchedBrowser } from './support/browser.js';
-import { World } from './support/client.js';
-import { ensureConsoleBuilt, generateKey, keepForDocs, keyRow, logIn, openConsoleTab, rightBox, shot, startConsoleApp } from './support/console.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium } from './support/browser.js';
+import type { World } from './support/client.js';
+import { consoleSuite, copyKeyAndClose, generateKey, keepForDocs, keyRow, rightBox, shot } from './support/console.js';
 import { ACCESS_POLICY_FIXTURE, type TestApp } from './support/test-app.js';
 
 if (!hasChromium) console.warn(`Service accounts browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -12,29 +12,17 @@ const KEY_SHAPE = /^NNSXS\.[A-Z2-7]{39}\.[A-Z2-7]{52}$/;
 const PLATFORM_RIGHTS = ['RIGHT_TELEMETRY_READ', 'RIGHT_DEVICES_READ', 'RIGHT_DEVICES_WRITE', 'RIGHT_DEVICES_ALL'];
 
 describe.skipIf(!hasChromium)('service accounts and the platform’s rights in the web console', () => {
+  const suite = consoleSuite({ ACCESS_POLICY_FILE: ACCESS_POLICY_FIXTURE });
   let sut: TestApp;
   let world: World;
-  let launched: LaunchedBrowser | undefined;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
+  beforeAll(() => {
+    ({ sut, world } = suite);
+  });
   let page: Page;
   let browserErrors: string[];
 
-  beforeAll(async () => {
-    await ensureConsoleBuilt();
-    sut = await startConsoleApp({ ACCESS_POLICY_FILE: ACCESS_POLICY_FIXTURE });
-    world = new World(sut);
-    launched = await launchChromium();
-    browser = launched.browser;
-  }, 120_000);
-  afterAll(() => closeBrowserAndApp(launched, sut), 60_000);
-  afterEach(async () => {
-    await context?.close();
-  });
-
   async function openConsoleAs(user: { email: string; password: string }): Promise<void> {
-    ({ context, page, browserErrors } = await openConsoleTab(browser, sut.url));
-    await logIn(page, user);
+    ({ page, browserErrors } = await suite.openAs(user));
   }
 
   const mainNav = () => page.getByRole('navigation', { name: 'Main' });
@@ -105,13 +93,8 @@ describe.skipIf(!hasChromium)('service accounts and the platform’s rights in t
     const { key, dialog } = await generateKey(page, { description: 'Gateway fleet', expiration: '90 days' });
     expect(key).toMatch(KEY_SHAPE);
     await expect(dialog.innerText()).resolves.toContain('as the service account “Telemetry ingest”');
-    await dialog.getByRole('button', { name: 'Copy' }).click();
-    await expect.poll(() => dialog.getByRole('status').innerText()).toBe('Copied to the clipboard.');
-    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+    const copied = await copyKeyAndClose(page, dialog);
     expect(copied).toBe(key);
-    await dialog.getByRole('button', { name: 'Done' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    await expect(page.content()).resolves.not.toContain(key);
 
     const row = keyRow(page, 'Gateway fleet');
     await expect.poll(() => row.locator('.status').innerText()).toBe('ACTIVE');

@@ -3,18 +3,22 @@ import { api, keyPath, type ApiKey } from './api';
 import { ConfirmDialog, ErrorMessage, Modal, PagedTable, RowActions, SearchBox, SortHeader, toProblem, usePagedList, type Problem } from './components';
 import { formatDateTime } from './format';
 import { GenerateDialog } from './generate-dialog';
+import { RollIcon } from './icons';
 import { ownerBound, ownerPhrase, type KeyOwner } from './key-owner';
 import { RightChips } from './rights';
+import { RollDialog } from './roll-dialog';
 
 /**
  * The API keys of one owner (`me`, a user the caller manages, or a service account): generate, list,
- * enable or disable, edit the description, delete. Sorting, search and paging are the REST API's.
+ * enable or disable, roll an active key over to a new one, edit the description, delete. Sorting, search
+ * and paging are the REST API's.
  */
 export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
   const list = usePagedList<ApiKey>(owner.keysPath);
   const { query, page, setProblem, reload, replace, sortBy, search } = list;
   const [notice, setNotice] = useState('');
   const [generating, setGenerating] = useState(false);
+  const [rolling, setRolling] = useState<ApiKey | null>(null);
   const [editing, setEditing] = useState<ApiKey | null>(null);
   const [deleting, setDeleting] = useState<ApiKey | null>(null);
   const [switching, setSwitching] = useState<string | null>(null);
@@ -90,7 +94,20 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
                 <td>
                   <RightChips rights={key.rights} />
                 </td>
-                <RowActions what={key.description} editTitle="Edit description" onEdit={() => setEditing(key)} onDelete={() => setDeleting(key)} />
+                <RowActions
+                  what={key.description}
+                  editTitle="Edit description"
+                  onEdit={() => setEditing(key)}
+                  onDelete={() => setDeleting(key)}
+                  before={
+                    // the server rolls only a working key: a disabled or expired one would come back to life
+                    key.status === 'ACTIVE' && (
+                      <button type="button" class="icon-button" aria-label={`Roll: ${key.description}`} title="Roll: replace with a new key" onClick={() => setRolling(key)}>
+                        <RollIcon />
+                      </button>
+                    )
+                  }
+                />
               </tr>
             ))}
           </tbody>
@@ -104,6 +121,17 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
             reload();
           }}
           onClose={() => setGenerating(false)}
+        />
+      )}
+      {rolling && (
+        <RollDialog
+          owner={owner}
+          apiKey={rolling}
+          onRolled={(key) => {
+            setNotice(`“${key.description}” rolled: a new key replaces it.`);
+            reload();
+          }}
+          onClose={() => setRolling(null)}
         />
       )}
       {editing && (

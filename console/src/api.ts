@@ -47,6 +47,8 @@ export interface ApiKey {
   createdAt: string;
   updatedAt: string;
   lastUsedAt: string | null;
+  /** The key this one was rolled from (it replaced that key); null for a key generated new. */
+  rolledFromId: string | null;
 }
 
 export interface CreatedApiKey extends ApiKey {

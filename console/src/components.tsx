@@ -56,10 +56,14 @@ export function Mistakes({ mistakes }: { mistakes: string[] }) {
   );
 }
 
-/** A row's pencil and bin, named for the row (`what`) so a screen reader tells the rows apart. */
-export function RowActions(props: { what: string; editTitle: string; onEdit: () => void; onDelete: () => void }) {
+/**
+ * A row's pencil and bin, named for the row (`what`) so a screen reader tells the rows apart; `before`
+ * are the row's other actions, put ahead of them.
+ */
+export function RowActions(props: { what: string; editTitle: string; onEdit: () => void; onDelete: () => void; before?: ComponentChildren }) {
   return (
     <td class="row-actions">
+      {props.before}
       <button type="button" class="icon-button" aria-label={`${props.editTitle}: ${props.what}`} title={props.editTitle} onClick={props.onEdit}>
         <PencilIcon />
       </button>

@@ -20,3 +20,15 @@ export function TrashIcon() {
     </svg>
   );
 }
+
+/** Two arrows chasing each other: a key rolled over to a new one. */
+export function RollIcon() {
+  return (
+    <svg {...common}>
+      <path d="M20 11a8 8 0 0 0-14.6-4.5L4 8" />
+      <path d="M4 3v5h5" />
+      <path d="M4 13a8 8 0 0 0 14.6 4.5L20 16" />
+      <path d="M20 21v-5h-5" />
+    </svg>
+  );
+}

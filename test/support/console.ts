@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { consoleRoot, serveConsole } from '../../src/console/serve-console.js';
+import { closeBrowserAndApp, launchChromium, type LaunchedBrowser } from './browser.js';
+import { World } from './client.js';
 import { createTestDatabase, testEnv, type TestApp } from './test-app.js';
 
 /** What the console's browser tests share: the app with the console served, and a person's steps in it. */
@@ -95,6 +97,42 @@ export async function logIn(page: Page, user: { email: string; password: string 
   await expect.poll(() => page.locator('.profile').innerText()).toContain(user.email);
 }
 
+/** A browser suite on one app: what its tests use, set up before them. */
+export interface ConsoleSuite {
+  sut: TestApp;
+  world: World;
+  /** The tab of the test under way, once `openAs` has opened it. */
+  tab: ConsoleTab;
+  /** A fresh tab on the console, logged in as `user` (closed after the test). */
+  openAs(user: { email: string; password: string }): Promise<ConsoleTab>;
+}
+
+/**
+ * Registers a console suite's hooks: the app (with `overrides` of its environment) and Chromium started
+ * before its tests, each test's tab closed after it, and both closed after the suite.
+ */
+export function consoleSuite(overrides: Record<string, string> = {}): ConsoleSuite {
+  let launched: LaunchedBrowser | undefined;
+  const suite = {
+    async openAs(user: { email: string; password: string }): Promise<ConsoleTab> {
+      suite.tab = await openConsoleTab(launched!.browser, suite.sut.url);
+      await logIn(suite.tab.page, user);
+      return suite.tab;
+    },
+  } as ConsoleSuite;
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    suite.sut = await startConsoleApp(overrides);
+    suite.world = new World(suite.sut);
+    launched = await launchChromium();
+  }, 120_000);
+  afterAll(() => closeBrowserAndApp(launched, suite.sut), 60_000);
+  afterEach(async () => {
+    await suite.tab?.context.close();
+  });
+  return suite;
+}
+
 /** A full-page screenshot in test-output/console/; returns its path. */
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -145,4 +183,47 @@ export async function generateKey(
   await dialog.getByRole('button', { name: 'Generate', exact: true }).click();
   await dialog.getByRole('heading', { name: 'Your new API key' }).waitFor();
   return { key: await dialog.getByLabel(/^API key/).inputValue(), dialog };
+}
+
+/** The shown-once view's Copy, then Done: returns what the clipboard held, once the key is gone from the page. */
+export async function copyKeyAndClose(page: Page, dialog: Locator): Promise<string> {
+  const shown = await dialog.getByLabel(/^API key/).inputValue();
+  await dialog.getByRole('button', { name: 'Copy' }).click();
+  await expect.poll(() => dialog.getByRole('status').innerText()).toBe('Copied to the clipboard.');
+  const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+  expect(copied).toBe(shown);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await expect(page.content()).resolves.not.toContain(shown);
+  return copied;
+}
+
+/** What a roll in the console sent and got: the new key shown once, the request, and when it was made. */
+export interface Rolled {
+  key: string;
+  dialog: Locator;
+  /** The POST …/roll: its address and body. */
+  url: string;
+  sent: unknown;
+  /** Date.now() just before the request and just after its answer. */
+  between: [number, number];
+}
+
+/** A row's Roll → choose when the old key stops (`overlap`: "Now", "In 1 hour", …) → Roll; the new key is shown once. */
+export async function rollKey(page: Page, row: Locator, options: { overlap: string; screenshot?: string }): Promise<Rolled> {
+  await row.getByRole('button', { name: /^Roll:/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('heading', { name: 'Roll this API key' }).waitFor();
+  // an overlap of a day unless another is chosen
+  await expect(dialog.getByRole('radio', { name: 'In 1 day' }).isChecked()).resolves.toBe(true);
+  await dialog.getByRole('radio', { name: options.overlap, exact: true }).check();
+  if (options.screenshot) await shot(page, options.screenshot);
+  const request = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/roll'));
+  const before = Date.now();
+  await dialog.getByRole('button', { name: 'Roll', exact: true }).click();
+  const sent = await request;
+  await (await sent.response())?.finished();
+  const after = Date.now();
+  await dialog.getByRole('heading', { name: 'Your new API key' }).waitFor();
+  return { key: await dialog.getByLabel(/^API key/).inputValue(), dialog, url: sent.url(), sent: sent.postDataJSON(), between: [before, after] };
 }
