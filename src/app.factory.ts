@@ -1,15 +1,15 @@
-import { Logger, ValidationPipe, type LogLevel } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { installAuthenticationHook } from './auth/verify/authentication-hook.js';
 import { Authenticator } from './auth/verify/authenticator.js';
 import { installForwardAuthHook } from './auth/platform/forward-auth-hook.js';
 import { ForwardAuth } from './auth/platform/forward-auth.js';
 import { KeyVerifier } from './auth/platform/key-verifier.js';
 import { installVerifyHook } from './auth/platform/verify-hook.js';
-import { installRequestLog } from './auth/verify/request-log.js';
 import { HttpExceptionFilter, sendError } from './common/http-exception.filter.js';
 import { installSecurityHeaders } from './common/security-headers.js';
 import { installStrictJsonParser } from './common/strict-json.js';
@@ -19,12 +19,13 @@ import { RightsCatalog } from './rights/rights-catalog.js';
 import type { AppConfig } from './config/app-config.js';
 import { fastifyTrustProxy, TRUE_MEANS_LOOPBACK } from './config/trust-proxy.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
+import { createLogging } from './logging/logger.js';
+import { RouteDurations } from './metrics/route-durations.js';
 
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
+  // one pino logger, JSON lines, for every Nest Logger and the request log
+  const logging = createLogging(config, options.logDestination);
   const adapter = new FastifyAdapter({
     trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
@@ -34,7 +35,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendError(reply, error),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    logger: logging.nestLogger,
     // the JSON body parser is keygate's own (installStrictJsonParser)
     bodyParser: false,
   });
@@ -49,12 +50,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   // closed unless origins are named: a browser on another origin cannot call the API
   if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });
-  if (config.LOG_REQUESTS) installRequestLog(fastify);
+  logging.requests.install(fastify, app.get(RouteDurations));
   installAuthenticationHook(fastify, app.get(Authenticator));
   installForwardAuthHook(fastify, app.get(ForwardAuth));
   installVerifyHook(fastify, app.get(KeyVerifier));
   installStrictJsonParser(fastify);
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -132,7 +132,7 @@ describe('soak: the server stays up and keeps its promises while caches age out'
     }
 
     const renewals = log.match(/again after it aged out/g)?.length ?? 0;
-    const errors = log.split('\n').filter((line) => /\bERROR\b|Unhandled|TypeError|ReferenceError/.test(line));
+    const errors = log.split('\n').filter((line) => /"level":"(error|fatal)"|Unhandled|TypeError|ReferenceError/.test(line));
     console.log(
       `soak (${database.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded'}): ${requests} requests over ${Math.round((Date.now() - started) / 1000)} s, ` +
         `${accepted} accepted, ${refused} refused after 2 revocations, ${renewals} cache renewals, server up`,

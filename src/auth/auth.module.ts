@@ -11,6 +11,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AuthCache } from './cache/auth-cache.js';
 import { AuthFailures } from './verify/auth-failures.js';
 import { Authenticator } from './verify/authenticator.js';
+import { VerificationMetrics } from './verify/verification-metrics.js';
 import { RouteAccessCheck } from './route-access-check.js';
 import { Session } from './login/sessions/session.entity.js';
 import { SessionsRepository } from './login/sessions/sessions.repository.js';
@@ -39,6 +40,8 @@ import { VerifyController } from './platform/verify.controller.js';
     RouteAccessCheck,
     ForwardAuth,
     KeyVerifier,
+    VerificationMetrics,
   ],
+  exports: [AuthCache, VerificationMetrics],
 })
 export class AuthModule {}

@@ -50,6 +50,13 @@ describe('redactSecrets', () => {
     }
   });
 
+  it('leaves text it redacted as it is, so a message redacted before can be logged through it', () => {
+    for (const text of [`Cannot GET /api/${key}`, `/api/NNSXS%2E${id}%2E${secret}/x`, `NNSXS.${secret}`, `NNSXS..${secret}`, `/api/${jwt}`, `NNSXS-${id}-${secret} 404`]) {
+      const once = redactSecrets(text);
+      expect(redactSecrets(once)).toBe(once);
+    }
+  });
+
   it('returns the same string when there is nothing to take out', () => {
     const text = 'Cannot GET /api/nothing-here';
     expect(redactSecrets(text)).toBe(text);

@@ -10,7 +10,11 @@ const SEP = '(?:%[0-9A-Fa-f]{2}|[^A-Za-z0-9\\s])';
  * separator, lower case, a %-encoded dot, a secret with no id). Not the words of a message that
  * merely names the format (`NNSXS.<39 base32>`): the run after `NNSXS` is too short there.
  */
-const KEY_SHAPED = new RegExp(`NNSXS(${SEP}{0,3})([A-Za-z0-9]{8,})(?:(${SEP}{1,3})[A-Za-z0-9]+(?:${SEP}{1,3}[A-Za-z0-9]+)*)?`, 'gi');
+const KEY_SHAPED = new RegExp(
+  // text redacted before (an error's message, then logged) stays as it is: `NNSXS.[REDACTED]`, `NNSXS.<id>.[REDACTED]`
+  `NNSXS(?!${SEP}{0,2}\\[REDACTED\\])(${SEP}{0,3})([A-Za-z0-9]{8,})(?:(${SEP}{1,3}?)(?:\\[REDACTED\\]|[A-Za-z0-9]+)(?:${SEP}{1,3}[A-Za-z0-9]+)*)?`,
+  'gi',
+);
 
 /** Three base64url segments, the first a JSON header (`eyJ` is `{"`), separated by dots or %2E. */
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]+(?:\.|%2[Ee])[A-Za-z0-9_-]+(?:\.|%2[Ee])[A-Za-z0-9_-]*/g;
@@ -22,7 +26,7 @@ const ID_LENGTH = 39;
  * for anything that echoes what a client sent (the request log's path, an error's message).
  *
  * A key keeps its id, `NNSXS.<id>.[REDACTED]`, when it has one (39 characters, then more): the id is
- * public (key lists, the audit trail and the request log's `auth=apiKey:<id>` show it) and names
+ * public (key lists, the audit trail and the request log's `apiKeyId` show it) and names
  * the key to revoke once its secret has been pasted somewhere. Anything else after `NNSXS` may be
  * a secret, so all of it goes. A JWT goes whole: its payload names a user, and no part is needed
  * to revoke it.

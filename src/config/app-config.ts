@@ -127,7 +127,7 @@ export class AppConfig {
   @Transform(({ value }) => toStrictBoolean(value)) @IsBoolean()
   SWAGGER_PERSIST_AUTHORIZATION = false;
 
-  /** One log line per request (method, path, status, time, address, credential kind; never a credential). */
+  /** One JSON log line per request (method, route, path, status, time, address, credential kind and key id; never a credential). */
   @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean()
   LOG_REQUESTS = false;
 
@@ -139,8 +139,9 @@ export class AppConfig {
   @Transform(emptyToUndefined) @IsOptional() @IsString()
   ACCESS_POLICY_FILE?: string;
 
-  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+  /** Nest's words (`log` is pino's `info`, `verbose` its `trace`) or pino's. */
+  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'info' | 'debug' | 'verbose' | 'trace' = 'log';
 
   get embedded(): boolean {
     return !this.DATABASE_URL;

@@ -27,6 +27,10 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
   private attempt = 0;
   private stopEmbedded?: () => Promise<void>;
   private probe?: NodeJS.Timeout;
+  /** Change notifications received from the database, by kind, for /metrics. */
+  readonly received = { apiKey: 0, user: 0, serviceAccount: 0, session: 0 };
+  /** Times the notification connection was lost (each time the caches forgot everything). */
+  connectionsLost = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -90,6 +94,7 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
   private lost(client: pg.Client, error?: Error): void {
     if (this.client !== client || this.stopped) return;
     this.client = undefined;
+    this.connectionsLost++;
     clearInterval(this.probe);
     this.changes.live = false;
     this.changes.publish({ kind: 'reset' });
@@ -109,6 +114,9 @@ export class DatabaseNotifications implements OnApplicationBootstrap, OnApplicat
       return;
     }
     if (change.schema !== this.schema || typeof change.id !== 'string') return;
-    if (change.kind === 'apiKey' || change.kind === 'user' || change.kind === 'serviceAccount' || change.kind === 'session') this.changes.publish({ kind: change.kind, id: change.id } as Change);
+    if (change.kind === 'apiKey' || change.kind === 'user' || change.kind === 'serviceAccount' || change.kind === 'session') {
+      this.received[change.kind]++;
+      this.changes.publish({ kind: change.kind, id: change.id } as Change);
+    }
   }
 }

@@ -66,6 +66,6 @@ export async function migrate(dataSource: DataSource): Promise<void> {
     }),
   ],
   providers: [ChangeFeed, DatabaseNotifications],
-  exports: [ChangeFeed],
+  exports: [ChangeFeed, DatabaseNotifications],
 })
 export class DatabaseModule {}

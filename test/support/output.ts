@@ -16,3 +16,17 @@ export async function captureOutput(run: () => Promise<void>): Promise<string> {
   }
   return chunks.join('');
 }
+
+/** The JSON lines of captured output, each parsed; a line that is not JSON fails the test that reads it. */
+export function jsonLines(output: string): Array<Record<string, any>> {
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, any>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line.slice(0, 200)}`);
+      }
+    });
+}

@@ -75,7 +75,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 export async function startTestApp(overrides: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
   const ownDatabase = database ?? (await createTestDatabase());
   const env = testEnv({ ...ownDatabase.env, ...overrides });
-  const app = await createApp(loadConfig(env));
+  // the log through process.stdout (not pino's own file descriptor writes), where captureOutput hears it
+  const app = await createApp(loadConfig(env), { logDestination: process.stdout });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   return {

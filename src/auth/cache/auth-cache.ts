@@ -121,6 +121,8 @@ export class AuthCache implements OnModuleDestroy {
   private readonly maxAgeMs: number;
   private readonly keyRenewals: BatchReader<ApiKey>;
   private readonly ownerRenewals: BatchReader<CredentialOwner>;
+  /** Lookups that memory answered (hits) or left to the database (misses), for /metrics. */
+  readonly lookups = { keyHits: 0, keyMisses: 0, jwtHits: 0, jwtMisses: 0 };
 
   constructor(
     config: AppConfig,
@@ -141,6 +143,11 @@ export class AuthCache implements OnModuleDestroy {
     this.ownerRenewals = new BatchReader((ids) => apiKeys.findOwners(ids), RENEWAL_BATCH_MS);
   }
 
+  /** How many entries each part holds now, for /metrics. */
+  entries(): Record<'key' | 'owner' | 'jwt' | 'unknownKey' | 'endedSession', number> {
+    return { key: this.keys.size, owner: this.owners.size, jwt: this.jwts.size, unknownKey: this.unknownKeyIds.size, endedSession: this.endedSessions.size };
+  }
+
   /** Read before a database lookup, handed back when remembering its result. */
   get epoch(): number {
     return this.epochCounter;
@@ -154,7 +161,10 @@ export class AuthCache implements OnModuleDestroy {
   /** A key entry that still vouches for its key, whose owner entry still vouches for the owner. */
   key(id: string, now = Date.now()): CachedKey | undefined {
     const entry = this.keys.get(id);
-    return entry && this.usable(entry.owner, now) && this.vouches(entry, now, this.renewKey) ? entry : undefined;
+    const found = entry && this.usable(entry.owner, now) && this.vouches(entry, now, this.renewKey) ? entry : undefined;
+    if (found) this.lookups.keyHits++;
+    else this.lookups.keyMisses++;
+    return found;
   }
 
   private usable(owner: CachedOwner, now = Date.now()): boolean {
@@ -256,7 +266,12 @@ export class AuthCache implements OnModuleDestroy {
    */
   jwt(token: string, now = Date.now()): CachedJwt | undefined {
     const entry = this.jwts.get(token);
-    if (entry && now < entry.freshUntil && this.usable(entry.owner, now) && !this.endedSessions.has(entry.principal.sessionId!)) return entry;
+    const found = entry && now < entry.freshUntil && this.usable(entry.owner, now) && !this.endedSessions.has(entry.principal.sessionId!);
+    if (found) {
+      this.lookups.jwtHits++;
+      return entry;
+    }
+    this.lookups.jwtMisses++;
     if (entry) this.jwts.delete(token);
     return undefined;
   }

@@ -13,6 +13,7 @@ import { AuthFailures, type KeyFailure } from './auth-failures.js';
 import { readCredentials } from './credentials.js';
 import { apiKeyPrincipal, jwtPrincipal, userRefusal } from './principal-builder.js';
 import { runStrategy } from './run-strategy.js';
+import { VerificationMetrics } from './verification-metrics.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy, type JwtDecision } from './strategies/jwt.strategy.js';
 
@@ -56,6 +57,7 @@ export class Authenticator {
     private readonly cache: AuthCache,
     private readonly failures: AuthFailures,
     private readonly catalog: RightsCatalog,
+    private readonly metrics: VerificationMetrics = new VerificationMetrics(),
   ) {}
 
   /**
@@ -64,6 +66,11 @@ export class Authenticator {
    * async frame it passes; the figures are in docs/performance.md).
    */
   decide(headers: IncomingHttpHeaders, clientIp: string): Principal | HttpException | Promise<Principal | HttpException> {
+    const decided = this.decideUncounted(headers, clientIp);
+    return decided instanceof Promise ? decided.then((d) => this.metrics.count(d, headers)) : this.metrics.count(decided, headers);
+  }
+
+  private decideUncounted(headers: IncomingHttpHeaders, clientIp: string): Principal | HttpException | Promise<Principal | HttpException> {
     const { jwts, apiKeys, problems } = readCredentials(headers);
     // the common case: one credential, decided from memory
     if (jwts.length + apiKeys.length === 1 && problems.length === 0) {
@@ -81,6 +88,7 @@ export class Authenticator {
    */
   async checkKey(presented: string, clientIp: string): Promise<KeyOutcome & { retryAfter?: number }> {
     const outcome = this.knownKey(presented) ?? (await this.verifyKey(presented));
+    this.metrics.countKey(outcome.ok ? null : outcome.reason);
     if (outcome.ok) return outcome;
     const key = outcome.subject && keyFailure(outcome.subject);
     const retryAfter = key ? this.failures.blockedForKey(key.apiKeyId) : 0;
