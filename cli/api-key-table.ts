@@ -1,17 +1,9 @@
+import type { Schemas } from './api-types.js';
 import { oneLine } from './cli-error.js';
 import { type Column, type Page, type PageWindow, pageTable, shorten, timeOrNever } from './page-table.js';
 
 /** The fields of a key object that the table shows. */
-export interface ApiKeyRow {
-  id: string;
-  ownerType: string;
-  ownerId: string;
-  description: string;
-  status: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  rights: string[];
-}
+export type ApiKeyRow = Pick<Schemas['ApiKeyDto'], 'id' | 'ownerType' | 'ownerId' | 'description' | 'status' | 'expiresAt' | 'lastUsedAt' | 'rights'>;
 
 const COLUMNS: readonly Column<ApiKeyRow>[] = [
   ['ID', (key) => key.id],

@@ -1,3 +1,4 @@
+import type { Schemas } from './api-types.js';
 import type { CredentialsStore, StoredLogin } from './credentials-store.js';
 import { RefusedError, notKeygate, redirected, refused, unreachable } from './server-errors.js';
 
@@ -12,10 +13,7 @@ export interface RequestOptions {
   body?: unknown;
 }
 
-interface TokenPair {
-  token: string;
-  refreshToken: string;
-}
+type TokenPair = Schemas['TokenPairDto'];
 
 export interface ClientOptions {
   /** How long a request may take before the server counts as unreachable (default: 30 s). */

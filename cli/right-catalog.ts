@@ -1,15 +1,13 @@
+import type { Schemas } from './api-types.js';
 import { UsageError } from './cli-error.js';
 import { type Command, type Flag, type FlagValues, helpHint, isRightFlag } from './command.js';
 import type { KeygateClient } from './keygate-client.js';
 
-/** A right as `GET /api/rights` describes it: keygate's own, or one the platform's access policy names. */
-export interface CatalogRight {
-  name: string;
-  description: string;
-  origin?: 'keygate' | 'policy';
-  /** Only on pseudo-rights (RIGHT_ALL, RIGHT_USER_ALL, a policy's groups): the rights they stand for now. */
-  members?: string[];
-}
+/**
+ * A right as `GET /api/rights` describes it: keygate's own, or one the platform's access policy names;
+ * `members` only on pseudo-rights (RIGHT_ALL, RIGHT_USER_ALL, a policy's groups).
+ */
+export type CatalogRight = Schemas['RightDescriptionDto'];
 
 /** `RIGHT_USER_SETTINGS_API_KEYS` → `right-user-settings-api-keys`, as ttn-lw-cli names its right flags. */
 export function rightFlagName(right: string): string {

@@ -1,14 +1,11 @@
+import type { Schemas } from './api-types.js';
 import { CliError, oneLine } from './cli-error.js';
 
 /** How the request was authenticated, which decides what a 401 asks the user to do. */
 export type CredentialKind = 'apiKey' | 'login' | 'none';
 
-/** keygate's error body: `{statusCode, error, message}`, and `missingRight(s)` on a 403. */
-interface ErrorBody {
-  message?: string | string[];
-  missingRight?: string;
-  missingRights?: string[];
-}
+/** keygate's error body: `{statusCode, error, message}`, and `missingRight(s)` on a 403 (`message` a list from older servers). */
+type ErrorBody = Partial<Omit<Schemas['ErrorDto'], 'message'>> & { message?: string | string[] };
 
 const URL_HINT = 'check --url or KEYGATE_URL';
 

@@ -1,15 +1,9 @@
+import type { Schemas } from './api-types.js';
 import { oneLine } from './cli-error.js';
 import { type Column, type Page, type PageWindow, pageTable, shorten } from './page-table.js';
 
 /** The fields of a service account that the table shows. */
-export interface ServiceAccountRow {
-  id: string;
-  name: string;
-  tenantId: string | null;
-  customerId: string | null;
-  enabled: boolean;
-  rights: string[];
-}
+export type ServiceAccountRow = Pick<Schemas['ServiceAccountDto'], 'id' | 'name' | 'tenantId' | 'customerId' | 'enabled' | 'rights'>;
 
 const COLUMNS: readonly Column<ServiceAccountRow>[] = [
   ['ID', (account) => account.id],

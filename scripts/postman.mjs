@@ -1,12 +1,11 @@
 // Writes postman/keygate.postman_collection.json: the OpenAPI document of the built app (dist/),
 // converted by Postman's own converter (openapi-to-postmanv2). `npm run postman` builds first.
-// The app starts on a throwaway embedded database and never listens: the document is read in-process.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The document is the built server's own (scripts/openapi.mjs).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Converter from 'openapi-to-postmanv2';
+import { builtAppDocument } from './openapi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,32 +36,6 @@ export async function toPostmanCollection(document, baseUrl = DEFAULT_BASE_URL) 
   const collection = result.output[0].data;
   collection.variable = [...(collection.variable ?? []).filter((v) => v.key !== CREDENTIAL_VARIABLE.key), CREDENTIAL_VARIABLE];
   return collection;
-}
-
-/** The OpenAPI document exactly as the built server serves it at /swagger-json. */
-async function builtAppDocument() {
-  const factory = join(root, 'dist/src/app.factory.js');
-  if (!existsSync(factory)) throw new Error('dist/ is missing: run `npm run build` first (or `npm run postman`, which builds)');
-  const { createApp } = await import(pathToFileURL(factory).href);
-  const { loadConfig } = await import(pathToFileURL(join(root, 'dist/src/config/app-config.js')).href);
-  const dataDir = mkdtempSync(join(tmpdir(), 'keygate-postman-'));
-  // only these settings: a DATABASE_URL in the caller's environment must not be touched
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    // a password of its own, so the first-start seeding prints none
-    ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
-  });
-  const app = await createApp(config);
-  try {
-    await app.init();
-    const reply = await app.inject({ method: 'GET', url: '/swagger-json' });
-    if (reply.statusCode !== 200) throw new Error(`GET /swagger-json answered ${reply.statusCode}: ${reply.body}`);
-    return JSON.parse(reply.body);
-  } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
 }
 
 async function main() {

@@ -1,7 +1,7 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ParameterObject } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { installAuthenticationHook } from './auth/verify/authentication-hook.js';
@@ -20,7 +20,7 @@ import type { AppConfig } from './config/app-config.js';
 import { fastifyTrustProxy, TRUE_MEANS_LOOPBACK } from './config/trust-proxy.js';
 import { createLogging } from './logging/logger.js';
 import { RouteDurations } from './metrics/route-durations.js';
-import { API_KEY_SCHEME, JWT_SCHEME } from './rights/route-rights.decorator.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
 export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {
@@ -78,67 +78,10 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
   } catch {
     new Logger('Swagger').warn('src/metadata.ts is missing: run `npm run build` for full schemas');
   }
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('keygate')
-      .setDescription(
-        'Issues, manages and verifies API keys. Authorize with a JWT from `POST /api/auth/login`, ' +
-          'or with an API key entered as `ApiKey <key>` in the `apiKey` form. When both are sent, the JWT decides.',
-      )
-      .setVersion('0.1.0')
-      .addApiKey(
-        { type: 'apiKey', in: 'header', name: 'X-Authorization', description: 'Enter `ApiKey <key>`, e.g. `ApiKey NNSXS.…`' },
-        API_KEY_SCHEME,
-      )
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `token` from `POST /api/auth/login`' }, JWT_SCHEME)
-      .build(),
-  );
-  keepStandardMethods(document);
-  describeProtectedOperations(document);
-  listRightNames(document, app.get(RightsCatalog));
+  const document = buildOpenApiDocument(app, app.get(RightsCatalog));
   SwaggerModule.setup('swagger', app, document, {
     jsonDocumentUrl: 'swagger-json',
     // off by default: a key or JWT typed into Authorize would otherwise stay in the browser's localStorage
     swaggerOptions: { persistAuthorization: config.SWAGGER_PERSIST_AUTHORIZATION },
   });
-}
-
-/** The request bodies that name rights: the catalog is data (the access policy), so their enum is filled in at start. */
-const BODIES_WITH_RIGHTS = ['CreateApiKeyDto', 'UpdateApiKeyDto', 'CreateServiceAccountDto', 'UpdateServiceAccountDto', 'VerifyKeyDto'];
-
-function listRightNames(document: OpenAPIObject, catalog: RightsCatalog): void {
-  const names = catalog.entries.map((entry) => entry.name);
-  for (const name of BODIES_WITH_RIGHTS) {
-    const rights = (document.components?.schemas?.[name] as { properties?: Record<string, { items?: Record<string, unknown> }> } | undefined)?.properties?.rights;
-    if (rights?.items) rights.items.enum = names;
-  }
-}
-
-/** OpenAPI 3.0 knows eight methods: `@All()` (forward authentication) also lists SEARCH and the like, which validators refuse. */
-const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'parameters', 'summary', 'description', 'servers']);
-
-function keepStandardMethods(document: OpenAPIObject): void {
-  for (const item of Object.values(document.paths) as Array<Record<string, unknown>>) {
-    for (const key of Object.keys(item)) if (!OPENAPI_METHODS.has(key)) delete item[key];
-  }
-}
-
-/**
- * Adds what every protected operation shares: its 401 and 403 answers, and what `userId` may be.
- * Done here rather than by decorators, which would stop the Swagger plugin from documenting
- * each operation's success response.
- */
-function describeProtectedOperations(document: OpenAPIObject): void {
-  for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations) as OperationObject[]) {
-      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
-        if (parameter.name === 'userId') parameter.description = 'A user id, or `me` for the caller';
-      }
-      if (!operation.security) continue;
-      operation.responses['401'] ??= { description: 'No valid JWT or API key (JSON error body)' };
-      operation.responses['403'] ??= { description: 'The caller lacks the named right (`missingRight`), or does not manage the target' };
-    }
-  }
 }

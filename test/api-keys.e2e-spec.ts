@@ -51,6 +51,7 @@ describe('API keys with rights', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         lastUsedAt: null,
+        rolledFromId: null,
       });
       expect(reply.body.key.split('.')[1]).toBe(reply.body.id);
       issuedKeys.push(reply.body.key);

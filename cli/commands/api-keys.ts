@@ -1,3 +1,4 @@
+import type { Schemas } from '../api-types.js';
 import { parseApiKeyExpiry } from '../api-key-expiry.js';
 import { parseOverlap } from '../overlap.js';
 import { type ApiKeyRow, apiKeyTable } from '../api-key-table.js';
@@ -109,7 +110,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
     examples: [`${command} update ${owner.example} --api-key-id <id> --disable`, `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`],
     async run(values, io) {
       const session = openSession(values, io);
-      const changes = {
+      const changes: Schemas['UpdateApiKeyDto'] = {
         description: keyName(values),
         enabled: enabledFlag(values),
         expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined, { allowNever: true }),

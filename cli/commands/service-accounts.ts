@@ -1,3 +1,4 @@
+import type { Schemas } from '../api-types.js';
 import { UsageError } from '../cli-error.js';
 import { type Command, type Flag, type FlagValues, helpHint } from '../command.js';
 import { assertSomeChange, enabledFlag, nonBlankFlag } from '../flag-values.js';
@@ -87,7 +88,7 @@ const updateCommand: Command = {
   examples: [`keygate service-accounts update --service-account-id ${AN_ID} --disable`, `keygate service-accounts update --service-account-id ${AN_ID} --right-telemetry-read --right-devices-read`],
   async run(values, io) {
     const session = openSession(values, io);
-    const changes = {
+    const changes: Schemas['UpdateServiceAccountDto'] = {
       name: accountName(values),
       description: descriptionFlag(values),
       enabled: enabledFlag(values),

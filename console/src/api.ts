@@ -4,86 +4,35 @@
  * keeps the session and closing the tab ends it.
  */
 
-export interface TokenPair {
-  token: string;
-  refreshToken: string;
-}
+import type { components } from '../../openapi/keygate.js';
 
-export type Authority = 'SYS_ADMIN' | 'TENANT_ADMIN' | 'CUSTOMER_USER';
+/** The server's request and response bodies, generated from its OpenAPI document (`npm run openapi`). */
+type Schemas = components['schemas'];
 
-export interface User {
-  id: string;
-  email: string;
-  authority: Authority;
-  tenantId: string | null;
-  customerId: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type TokenPair = Schemas['TokenPairDto'];
 
-export interface CurrentUser extends User {
-  authentication: { method: 'jwt' | 'apiKey'; apiKeyId: string | null; rights: string[] };
-}
+export type Authority = Schemas['UserDto']['authority'];
 
-export type ApiKeyStatus = 'ACTIVE' | 'DISABLED' | 'EXPIRED';
+export type User = Schemas['UserDto'];
+
+export type CurrentUser = Schemas['CurrentUserDto'];
+
+export type ApiKeyStatus = Schemas['ApiKeyDto']['status'];
 
 /** Who a key acts as: a person, or a service account (keys that belong to no person). */
-export type OwnerType = 'user' | 'serviceAccount';
+export type OwnerType = Schemas['ApiKeyDto']['ownerType'];
 
-export interface ApiKey {
-  id: string;
-  ownerType: OwnerType;
-  ownerId: string;
-  /** The owner when it is a user; null for a service account's key. */
-  userId: string | null;
-  description: string;
-  rights: string[];
-  enabled: boolean;
-  status: ApiKeyStatus;
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  /** The key this one was rolled from (it replaced that key); null for a key generated new. */
-  rolledFromId: string | null;
-}
+export type ApiKey = Schemas['ApiKeyDto'];
 
-export interface CreatedApiKey extends ApiKey {
-  key: string;
-}
+export type CreatedApiKey = Schemas['CreatedApiKeyDto'];
 
-export interface RightDescription {
-  name: string;
-  description: string;
-  /** keygate's own right, or one of the platform's (the access policy's). */
-  origin: 'keygate' | 'policy';
-  /** Only on a pseudo-right (RIGHT_ALL, RIGHT_USER_ALL, a policy group): the rights it stands for now. */
-  members?: string[];
-}
+/** A right of the catalog: keygate's own or the platform's; `members` only on a pseudo-right. */
+export type RightDescription = Schemas['RightDescriptionDto'];
 
 /** Keys for backends, fleets and integrations: it cannot log in, its keys act as it. */
-export interface ServiceAccount {
-  id: string;
-  name: string;
-  description: string | null;
-  /** null: system level. */
-  tenantId: string | null;
-  /** Set only for an account of one customer of the tenant. */
-  customerId: string | null;
-  enabled: boolean;
-  rights: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type ServiceAccount = Schemas['ServiceAccountDto'];
 
-export interface Customer {
-  id: string;
-  tenantId: string;
-  name: string;
-}
+export type Customer = Schemas['CustomerDto'];
 
 export interface Page<T> {
   data: T[];
@@ -125,13 +74,8 @@ export class SessionEndedError extends Error {}
 const STORAGE_KEY = 'keygate.console.session';
 const SESSION_EXPIRED = 'Your session has expired. Log in again to continue.';
 
-interface ServerErrorBody {
-  statusCode?: number;
-  error?: string;
-  message?: string | string[];
-  missingRight?: string;
-  missingRights?: string[];
-}
+/** The server's error body; `message` was a list on validation errors before the one-string rule. */
+type ServerErrorBody = Partial<Omit<Schemas['ErrorDto'], 'message'>> & { message?: string | string[] };
 
 async function toApiError(response: Response): Promise<ApiError> {
   let body: ServerErrorBody | undefined;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuditPageQueryDto } from '../audit/audit-event.dto.js';
+import type { KeyEventPageQueryDto } from '../audit/audit-event.dto.js';
 import { AuditAction, type AuditEvent } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppConfig } from '../config/app-config.js';
@@ -198,7 +198,7 @@ export class ApiKeysService {
   }
 
   /** The key's events, newest first (the key must be the user's, and the user the caller's to manage). */
-  async events(caller: Principal, ref: KeyOwnerRef, keyId: string, query: AuditPageQueryDto): Promise<Page<AuditEvent>> {
+  async events(caller: Principal, ref: KeyOwnerRef, keyId: string, query: KeyEventPageQueryDto): Promise<Page<AuditEvent>> {
     const key = await this.get(caller, ref, keyId);
     return this.audit.listForKey(key.id, query);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { AuditEventDto, AuditEventPageDto, AuditPageQueryDto } from '../audit/audit-event.dto.js';
+import { AuditEventDto, AuditEventPageDto, KeyEventPageQueryDto } from '../audit/audit-event.dto.js';
 import { ClientIp } from '../common/client-ip.decorator.js';
 import type { Principal } from '../rights/principal.js';
 import { Right } from '../rights/right.js';
@@ -30,6 +30,7 @@ export class ServiceAccountApiKeysController {
     return { ...ApiKeyDto.from(apiKey), key };
   }
 
+  /** Lists the account's keys, paged, searchable by description. */
   @Get()
   async list(
     @CurrentPrincipal() principal: Principal,
@@ -40,6 +41,7 @@ export class ServiceAccountApiKeysController {
     return mapPage(page, ApiKeyDto.from);
   }
 
+  /** Reads one of the account's keys (never its secret). */
   @Get(':keyId')
   async get(
     @CurrentPrincipal() principal: Principal,
@@ -96,7 +98,7 @@ export class ServiceAccountApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Param('serviceAccountId') accountId: string,
     @Param('keyId') keyId: string,
-    @Query() query: AuditPageQueryDto,
+    @Query() query: KeyEventPageQueryDto,
   ): Promise<AuditEventPageDto> {
     const page = await this.apiKeys.events(principal, account(accountId), keyId, query);
     return mapPage(page, AuditEventDto.from);

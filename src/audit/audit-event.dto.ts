@@ -1,4 +1,6 @@
-import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsIn, IsOptional, Matches } from 'class-validator';
+import { USER_ID } from '../common/ids.js';
 import { PageOf, PageQueryDto } from '../common/page.dto.js';
 import { AuditAction, type AuditEvent } from './audit-event.entity.js';
 
@@ -15,6 +17,7 @@ export class AuditEventDto {
   apiKeyId: string | null;
   clientIp: string | null;
   /** How many times it happened (failed authentications are aggregated). */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
   count: number;
   /** What changed (fields and values, never a secret), or why authentication or a login failed. */
   details: Record<string, unknown>;
@@ -27,17 +30,27 @@ export class AuditEventDto {
 
 export class AuditEventPageDto extends PageOf(AuditEventDto) {}
 
-export class AuditPageQueryDto extends PageQueryDto {
+/**
+ * The query of one key's events (`…/api-keys/{keyId}/events`). `textSearch` finds a substring of the
+ * action, the client address or the details, in any case.
+ */
+export class KeyEventPageQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['occurredAt'])
   sortProperty?: 'occurredAt' = 'occurredAt';
 
   @IsOptional() @IsEnum(AuditAction)
   action?: AuditAction;
+}
 
+/** The query of `GET /api/audit`: a key's events filtered further by key and by user. */
+export class AuditPageQueryDto extends KeyEventPageQueryDto {
+  /** Events about this key. */
   @IsOptional() @Matches(/^[A-Z2-7]{39}$/, { message: 'apiKeyId must be a key id' })
+  @ApiPropertyOptional({ pattern: '^[A-Z2-7]{39}$', example: 'ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI' })
   apiKeyId?: string;
 
-  /** Events about this user: its keys, its logins and sessions. */
-  @IsOptional() @IsUUID()
+  /** Events about this user (a UUID, or `me` for the caller): its keys, its logins and sessions. */
+  @IsOptional() @Matches(USER_ID, { message: 'userId must be a UUID or me' })
+  @ApiPropertyOptional({ pattern: USER_ID.source, example: 'me', maxLength: 36 })
   userId?: string;
 }

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { fetchPage, toPage, type Page } from '../common/page.dto.js';
+import { Repository, type SelectQueryBuilder } from 'typeorm';
+import { canonicalUserId } from '../common/ids.js';
+import { fetchPage, likePattern, toPage, type Page } from '../common/page.dto.js';
 import { Authority } from '../rights/authority.js';
 import type { Principal } from '../rights/principal.js';
-import type { AuditPageQueryDto } from './audit-event.dto.js';
+import type { AuditPageQueryDto, KeyEventPageQueryDto } from './audit-event.dto.js';
 import { AuditAction, AuditEvent } from './audit-event.entity.js';
 
 /** What a recorded event says; the actor's identity comes from the principal. */
@@ -55,20 +56,34 @@ export class AuditService {
     }
   }
 
-  async listForKey(apiKeyId: string, query: AuditPageQueryDto): Promise<Page<AuditEvent>> {
+  async listForKey(apiKeyId: string, query: KeyEventPageQueryDto): Promise<Page<AuditEvent>> {
     const qb = this.events.createQueryBuilder('e').where('e.api_key_id = :apiKeyId', { apiKeyId });
-    if (query.action) qb.andWhere('e.action = :action', { action: query.action });
-    const [events, total] = await fetchPage(qb, query, 'occurredAt');
-    return toPage(events, total, query);
+    return this.page(qb, query);
   }
 
   /** Events a caller may see: all for a system administrator, its own tenant's for a tenant administrator. */
   async list(caller: Principal, query: AuditPageQueryDto): Promise<Page<AuditEvent>> {
-    const qb = this.events.createQueryBuilder('e');
-    if (caller.authority !== Authority.SYS_ADMIN) qb.where('e.tenant_id = :tenantId', { tenantId: caller.tenantId });
-    if (query.action) qb.andWhere('e.action = :action', { action: query.action });
+    const qb = this.events.createQueryBuilder('e').where('TRUE');
+    if (caller.authority !== Authority.SYS_ADMIN) qb.andWhere('e.tenant_id = :tenantId', { tenantId: caller.tenantId });
     if (query.apiKeyId) qb.andWhere('e.api_key_id = :apiKeyId', { apiKeyId: query.apiKeyId });
-    if (query.userId) qb.andWhere('e.target_user_id = :userId', { userId: query.userId });
+    if (query.userId) {
+      const userId = query.userId === 'me' ? caller.userId : canonicalUserId(query.userId);
+      // a caller without a user (a service account's key) has no events of its own
+      if (userId) qb.andWhere('e.target_user_id = :userId', { userId });
+      else qb.andWhere('FALSE');
+    }
+    return this.page(qb, query);
+  }
+
+  /** The filters every list of events shares (`action`, `textSearch`), then the page asked for. */
+  private async page(qb: SelectQueryBuilder<AuditEvent>, query: KeyEventPageQueryDto): Promise<Page<AuditEvent>> {
+    if (query.action) qb.andWhere('e.action = :action', { action: query.action });
+    if (query.textSearch) {
+      qb.andWhere(
+        "(e.action ILIKE :text OR e.client_ip ILIKE :text OR CAST(e.details AS text) ILIKE :text)",
+        { text: likePattern(query.textSearch) },
+      );
+    }
     const [events, total] = await fetchPage(qb, query, 'occurredAt');
     return toPage(events, total, query);
   }

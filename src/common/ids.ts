@@ -1,5 +1,8 @@
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What a user id may be where `me` is accepted too: `me`, or a UUID in any letter case. */
+export const USER_ID = /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
 /** Ids in keygate are UUIDs; any other string names nothing (404, not a database error). */
 export function isUuid(value: string): boolean {
   return UUID.test(value);

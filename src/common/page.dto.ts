@@ -1,5 +1,5 @@
 import type { Type as Class } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SelectQueryBuilder } from 'typeorm';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -8,9 +8,11 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 export class PageQueryDto {
   /** Zero-based page number. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000, default: 0 })
   page?: number = 0;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 100, default: 20 })
   pageSize?: number = 20;
 
   /** Case-insensitive substring to look for. */
@@ -39,10 +41,10 @@ export function PageOf<T>(item: Class<T>): Class<Page<T>> {
     @ApiProperty({ type: [item] })
     data: T[];
 
-    @ApiProperty({ type: 'integer', minimum: 0 })
+    @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647 })
     totalPages: number;
 
-    @ApiProperty({ type: 'integer', minimum: 0 })
+    @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647 })
     totalElements: number;
 
     @ApiProperty()

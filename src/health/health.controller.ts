@@ -1,11 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../rights/route-rights.decorator.js';
 
 export class HealthDto {
-  /** @example ok */
-  status: string;
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
+  status: 'ok';
 }
 
 const OK: HealthDto = { status: 'ok' };

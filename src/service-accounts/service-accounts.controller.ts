@@ -17,6 +17,7 @@ import { ServiceAccountsService } from './service-accounts.service.js';
 export class ServiceAccountsController {
   constructor(private readonly accounts: ServiceAccountsService) {}
 
+  /** Creates a service account: keys for a backend or a device fleet, owned by no person. */
   @Post()
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateServiceAccountDto, @ClientIp() clientIp: string): Promise<ServiceAccountDto> {
     return ServiceAccountDto.from(await this.accounts.create(principal, dto, clientIp));
@@ -28,6 +29,7 @@ export class ServiceAccountsController {
     return mapPage(await this.accounts.list(principal, query), ServiceAccountDto.from);
   }
 
+  /** Reads one service account the caller manages. */
   @Get(':serviceAccountId')
   async get(@CurrentPrincipal() principal: Principal, @Param('serviceAccountId') id: string): Promise<ServiceAccountDto> {
     return ServiceAccountDto.from(await this.accounts.getManaged(principal, id));

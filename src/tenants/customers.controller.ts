@@ -13,12 +13,14 @@ import { mapPage } from '../common/page.dto.js';
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
+  /** Creates a customer in the caller's tenant. */
   @Post()
   @RequireRights(Right.USER_CUSTOMERS)
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateCustomerDto): Promise<CustomerDto> {
     return CustomerDto.from(await this.customers.create(principal, dto.name));
   }
 
+  /** Lists the customers of the caller's tenant, paged, searchable by name. */
   @Get()
   @RequireRights(Right.USER_CUSTOMERS)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: NamedPageQueryDto): Promise<CustomerPageDto> {

@@ -12,12 +12,14 @@ import { mapPage } from '../common/page.dto.js';
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
+  /** Creates a tenant. */
   @Post()
   @RequireRights(Right.USER_TENANTS)
   async create(@Body() dto: CreateTenantDto): Promise<TenantDto> {
     return TenantDto.from(await this.tenants.create(dto.name));
   }
 
+  /** Lists the tenants, paged, searchable by name. */
   @Get()
   @RequireRights(Right.USER_TENANTS)
   async list(@Query() query: NamedPageQueryDto): Promise<TenantPageDto> {

@@ -34,14 +34,14 @@ export class UsersController {
     return mapPage(page, UserDto.from);
   }
 
-  /** `userId` may be `me`. */
+  /** Reads a user: oneself (`me`) or a user the caller manages. */
   @Get(':userId')
   @RequireUserRights({ self: Right.USER_INFO, other: Right.USER_USERS_READ })
   async get(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string): Promise<UserDto> {
     return UserDto.from(await this.users.getManaged(principal, userId));
   }
 
-  /** Only the fields sent change. */
+  /** Edits a user's names or enables or disables it: only the fields sent change. */
   @Patch(':userId')
   @RequireUserRights({ self: Right.USER_SETTINGS_BASIC, other: Right.USER_USERS_WRITE })
   async update(

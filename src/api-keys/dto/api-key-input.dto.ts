@@ -1,4 +1,5 @@
 
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, Max, Min, IsISO8601, IsOptional, IsString,
   Length, Matches, registerDecorator, type ValidationArguments,
@@ -31,6 +32,7 @@ export class CreateApiKeyDto {
    * @example 2027-11-23T00:00:00Z
    */
   @IsOptional() @IsISO8601({ strict: true }) @IsFutureTime()
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   expiresAt?: string | null;
 
   /**
@@ -53,6 +55,7 @@ export class UpdateApiKeyDto {
 
   /** A future time, or null for never. */
   @IsOptional() @IsISO8601({ strict: true }) @IsFutureTime()
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   expiresAt?: string | null;
 
   /** Changing rights needs every right added and every right removed. */
@@ -71,6 +74,7 @@ export class RollApiKeyDto {
    * @example 86400
    */
   @IsOptional() @IsInt() @Min(0) @Max(MAX_ROLL_OVERLAP_SECONDS)
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_ROLL_OVERLAP_SECONDS, default: 0 })
   overlapSeconds?: number;
 }
 

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsString, MaxLength } from 'class-validator';
 
 export class ReportLeakedKeysDto {
@@ -12,5 +13,6 @@ export class ReportLeakedKeysDto {
 /** Never which of the keys were real. */
 export class LeakReportAcceptedDto {
   /** How many keys the report held. */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 100 })
   received: number;
 }

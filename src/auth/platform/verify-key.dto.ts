@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RIGHT_NAME } from '../../rights/right.js';
 import type { OwnerType } from '../../rights/principal.js';
@@ -49,5 +50,6 @@ export class VerifyKeyResultDto {
   /** With INSUFFICIENT_RIGHTS: the rights asked for that the key does not hold. */
   missingRights?: string[];
   /** With RATE_LIMITED: seconds before the key is checked again. */
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
   retryAfter?: number;
 }
