@@ -18,9 +18,9 @@ import { AppModule } from './app.module.js';
 import { RightsCatalog } from './rights/rights-catalog.js';
 import type { AppConfig } from './config/app-config.js';
 import { fastifyTrustProxy, TRUE_MEANS_LOOPBACK } from './config/trust-proxy.js';
-import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createLogging } from './logging/logger.js';
 import { RouteDurations } from './metrics/route-durations.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /** The configured application, not yet listening: `main.ts` and the e2e tests both start it from here. */
 export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<NestFastifyApplication> {

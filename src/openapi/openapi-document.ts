@@ -84,7 +84,7 @@ const TAGS: Record<string, string> = {
   platform: 'For the platform: verifying keys and forward authentication for gateways',
   tenants: 'Tenants',
   customers: 'The customers of a tenant',
-  metrics: 'Prometheus metrics, for operators',
+  metrics: 'Prometheus metrics, for operators (RIGHT_METRICS_READ)',
 };
 
 /** Every tag the operations use, declared once at the top (the order they first appear in). */
