@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ describe("the access policy: the platform's rights", () => {
   afterAll(async () => {
     await sut?.close();
     await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("GET /api/rights lists keygate's rights, then the platform's, then its groups with their members", async () => {
@@ -107,5 +108,6 @@ describe('a policy file that cannot be used stops the start, naming the problem'
     expect(output).toMatch(message);
     expect(output).toContain(file);
     expect(output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
