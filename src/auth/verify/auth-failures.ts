@@ -14,8 +14,8 @@ export interface KeyFailure {
   tenantId: string | null;
 }
 
-/** Failures that name an existing key count against the key, in the same throttle as addresses. */
-const keyScope = (apiKeyId: string) => `key:${apiKeyId}`;
+/** What a failure counts against: the existing key it named, else the client address (one throttle holds both). */
+const scopeOf = (clientIp: string, key: KeyFailure | undefined) => (key ? `key:${key.apiKeyId}` : clientIp);
 
 type Pending = AuditRecord & { count: number };
 
@@ -53,14 +53,9 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
     this.timers.forEach((t) => t.unref());
   }
 
-  /** Seconds the address must wait before failing again; 0 when it may try. */
-  blockedFor(clientIp: string): number {
-    return this.throttle.blockedFor(clientIp);
-  }
-
-  /** Seconds before a failing attempt with this existing key is checked again; 0 when it may be. */
-  blockedForKey(apiKeyId: string): number {
-    return this.throttle.blockedFor(keyScope(apiKeyId));
+  /** Seconds before a failure of this address, or naming this existing key, is checked again; 0 when it may be. */
+  blockedFor(clientIp: string, key?: KeyFailure): number {
+    return this.throttle.blockedFor(scopeOf(clientIp, key));
   }
 
   /**
@@ -68,7 +63,7 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
    * against neither); `audit` (API key failures only) also puts it on the audit trail, under that key.
    */
   record(clientIp: string, reason: string, audit?: { key?: KeyFailure; counted?: boolean }): void {
-    if (audit?.counted !== false) this.throttle.fail(audit?.key ? keyScope(audit.key.apiKeyId) : clientIp);
+    if (audit?.counted !== false) this.throttle.fail(scopeOf(clientIp, audit?.key));
     this.minute.failures++;
     if (this.minute.addresses.size < 10_000) this.minute.addresses.add(clientIp);
     if (!audit) return;

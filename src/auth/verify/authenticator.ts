@@ -91,7 +91,7 @@ export class Authenticator {
     this.metrics.countKey(outcome.ok ? null : outcome.reason);
     if (outcome.ok) return outcome;
     const key = outcome.subject && keyFailure(outcome.subject);
-    const retryAfter = key ? this.failures.blockedForKey(key.apiKeyId) : 0;
+    const retryAfter = key ? this.failures.blockedFor(clientIp, key) : 0;
     this.failures.record(clientIp, outcome.reason, { key, counted: key !== undefined });
     return retryAfter > 0 ? { ...outcome, retryAfter } : outcome;
   }
@@ -121,11 +121,8 @@ export class Authenticator {
    * 401 with the reasons; either way the failures count.
    */
   private refuse(clientIp: string, refused: Refusal[]): HttpException {
-    let retryAfter = 0;
-    for (const { subject } of refused) {
-      retryAfter = Math.max(retryAfter, subject ? this.failures.blockedForKey(subject.principal.apiKeyId!) : this.failures.blockedFor(clientIp));
-    }
-    if (refused.length === 0) retryAfter = this.failures.blockedFor(clientIp);
+    let retryAfter = refused.length === 0 ? this.failures.blockedFor(clientIp) : 0;
+    for (const { subject } of refused) retryAfter = Math.max(retryAfter, this.failures.blockedFor(clientIp, subject && keyFailure(subject)));
     for (const { reason, apiKey, subject } of refused) this.failures.record(clientIp, reason, apiKey ? { key: subject && keyFailure(subject), counted: true } : undefined);
     if (refused.length === 0) this.failures.record(clientIp, 'credential not checked: too many failures');
     if (retryAfter > 0) {
