@@ -55,8 +55,6 @@ interface ManagedOwner {
   owner: CredentialOwner;
   /** What the owner's keys can hold at most: the owner's current rights. */
   rights: ReadonlySet<RightName>;
-  /** How the route named it, for messages. */
-  ref: KeyOwnerRef;
 }
 
 @Injectable()
@@ -78,7 +76,7 @@ export class ApiKeysService {
   /** The owner a route names: not found when unknown, refused when the caller does not manage it. */
   private async managedOwner(caller: Principal, ref: KeyOwnerRef): Promise<ManagedOwner> {
     const owner = ref.type === 'user' ? userOwner(await this.users.getManaged(caller, ref.id)) : accountOwner(await this.accounts.getManaged(caller, ref.id));
-    return { owner, rights: this.catalog.ownerRights(owner), ref };
+    return { owner, rights: this.catalog.ownerRights(owner) };
   }
 
   async create(caller: Principal, ref: KeyOwnerRef, dto: CreateApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
