@@ -16,8 +16,7 @@ import { RouteAccessCheck } from './route-access-check.js';
 import { Session } from './login/sessions/session.entity.js';
 import { SessionsRepository } from './login/sessions/sessions.repository.js';
 import { SessionsService } from './login/sessions/sessions.service.js';
-import { ApiKeyStrategy } from './verify/strategies/api-key.strategy.js';
-import { JwtStrategy } from './verify/strategies/jwt.strategy.js';
+import { CredentialStrategies } from './verify/strategies/credential-strategies.js';
 import { TokensService } from './login/tokens.service.js';
 import { ForwardAuth } from './platform/forward-auth.js';
 import { ForwardAuthController } from './platform/forward-auth.controller.js';
@@ -28,8 +27,7 @@ import { VerifyController } from './platform/verify.controller.js';
   imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([Session]), UsersModule, ApiKeysModule, AuditModule, DiscoveryModule],
   controllers: [AuthController, VerifyController, ForwardAuthController],
   providers: [
-    JwtStrategy,
-    ApiKeyStrategy,
+    CredentialStrategies,
     AuthCache,
     AuthFailures,
     Authenticator,

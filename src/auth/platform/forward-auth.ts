@@ -62,7 +62,7 @@ export class ForwardAuth {
     }
     if (rule === undefined) return { allowed: false, refusal: new ForbiddenException(`No access rule allows ${original.method} ${original.uri.split('?')[0]}: denied by default`), nginx: original.nginx };
     if (rule.public) return PUBLIC_ROUTE;
-    const decided = this.authenticator.decide(request.headers, clientAddress(request));
+    const decided = this.authenticator.decide(request, clientAddress(request));
     if (decided instanceof Promise) return decided.then((d) => this.settle(d, rule, original.nginx));
     return this.settle(decided, rule, original.nginx);
   }

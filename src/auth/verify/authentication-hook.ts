@@ -36,7 +36,7 @@ export function installAuthenticationHook(fastify: FastifyInstance, authenticato
     const authenticate: preParsingHookHandler = (request, reply, _payload, done) => {
       const repeated = repeatedCredentialHeader(request.raw.rawHeaders);
       if (repeated !== undefined) return sendError(reply, REPEATED[repeated]);
-      const decided = authenticator.decide(request.headers, clientAddress(request));
+      const decided = authenticator.decide(request, clientAddress(request));
       if (!(decided instanceof Promise)) return settle(request, reply, decided, done);
       decided.then(
         (d) => settle(request, reply, d, done),

@@ -9,8 +9,8 @@ import { RightsCatalog } from '../../rights/rights-catalog.js';
 import { AuthCache } from '../cache/auth-cache.js';
 import type { AuthFailures } from './auth-failures.js';
 import { Authenticator } from './authenticator.js';
-import type { JwtStrategy } from './strategies/jwt.strategy.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
+import type { CredentialStrategies } from './strategies/credential-strategies.js';
 import { double } from '../../../test/support/doubles.js';
 
 /** An authenticator whose key lookups end with `outcome` (the database's answer, or its failure). */
@@ -21,11 +21,12 @@ function makeAuthenticator(outcome: () => Promise<unknown>) {
   const catalog = new RightsCatalog();
   const cache = new AuthCache({ AUTH_CACHE_SIZE: 10, AUTH_CACHE_MAX_AGE_SECONDS: 60 } as AppConfig, feed, apiKeys, catalog);
   const failures = { blockedFor: vi.fn(() => 0), record: vi.fn() };
-  const sut = new Authenticator(double<JwtStrategy>('jwtStrategy'), new ApiKeyStrategy(apiKeys), apiKeys, double<LastUsedRecorder>('lastUsed'), cache, double<AuthFailures>('failures', failures), catalog);
-  return { sut, failures };
+  const strategies = double<CredentialStrategies>('strategies', { apiKey: { 'x-authorization': new ApiKeyStrategy('x-authorization', apiKeys), authorization: new ApiKeyStrategy('authorization', apiKeys) } });
+  const sut = new Authenticator(strategies, apiKeys, double<LastUsedRecorder>('lastUsed'), cache, double<AuthFailures>('failures', failures), catalog);
+  return { sut, failures, apiKeys };
 }
 
-const decide = (sut: Authenticator) => sut.decide({ 'x-authorization': `ApiKey ${generateApiKey().key}` }, '192.0.2.1');
+const decide = (sut: Authenticator) => sut.decide({ headers: { 'x-authorization': `ApiKey ${generateApiKey().key}` } }, '192.0.2.1');
 
 describe('Authenticator, when a key cannot be checked', () => {
   it.each([
@@ -53,5 +54,18 @@ describe('Authenticator, when a key cannot be checked', () => {
     expect(decided).toBeInstanceOf(UnauthorizedException);
     expect((decided as HttpException).message).toBe('Invalid API key');
     expect(failures.record).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Authenticator, for a key memory cannot vouch for', () => {
+  it.each([
+    ['Authorization: Bearer', (key: string) => ({ authorization: `Bearer ${key}` })],
+    ['X-Authorization: ApiKey', (key: string) => ({ 'x-authorization': `ApiKey ${key}` })],
+    ['X-Authorization: Bearer, beside a malformed Authorization', (key: string) => ({ authorization: 'Basic dXNlcjpwYXNz', 'x-authorization': `Bearer ${key}` })],
+  ])('has the strategy for its header, %s, read it from the request', async (_name, headers) => {
+    const key = generateApiKey().key;
+    const { sut, apiKeys } = makeAuthenticator(() => Promise.resolve({ ok: false, reason: 'Invalid API key', record: null }));
+    await sut.decide({ headers: headers(key) }, '192.0.2.1');
+    expect(apiKeys.verify).toHaveBeenCalledExactlyOnceWith(key);
   });
 });

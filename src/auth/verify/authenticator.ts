@@ -10,12 +10,12 @@ import type { Principal } from '../../rights/principal.js';
 import { RightsCatalog } from '../../rights/rights-catalog.js';
 import { AuthCache, type CachedKey } from '../cache/auth-cache.js';
 import { AuthFailures, type KeyFailure } from './auth-failures.js';
-import { readCredentials } from './credentials.js';
+import { readCredentials, type Presented } from './credentials.js';
 import { apiKeyPrincipal, jwtPrincipal, userRefusal } from './principal-builder.js';
-import { runStrategy } from './run-strategy.js';
+import { runStrategy, type StrategyOutcome } from './run-strategy.js';
 import { VerificationMetrics } from './verification-metrics.js';
-import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
-import { JwtStrategy, type JwtDecision } from './strategies/jwt.strategy.js';
+import { CredentialStrategies } from './strategies/credential-strategies.js';
+import type { JwtDecision } from './strategies/jwt.strategy.js';
 
 /** An existing key as its check found it: the caller it makes, and until when it lives. */
 export interface KeySubject {
@@ -29,6 +29,11 @@ export type KeyOutcome = { ok: true; subject: KeySubject } | { ok: false; reason
 /** A decision on one credential: who, or why not (for a key: `apiKey`, and which existing key it named). */
 type Refusal = { reason: string; apiKey?: true; subject?: KeySubject };
 type Decision = { principal: Principal } | Refusal;
+
+/** A request as the authenticator reads it: its headers (the strategies read them too). */
+export interface CredentialRequest {
+  readonly headers: IncomingHttpHeaders;
+}
 
 const NOTHING_SENT = 'Authentication required: send "Authorization: Bearer <JWT or API key>" or "X-Authorization: ApiKey <key>"';
 const DATABASE_AWAY = 'Credentials cannot be checked now: the database is unavailable; try again shortly';
@@ -50,8 +55,7 @@ export class Authenticator {
   private readonly refusals = new Map<string, UnauthorizedException>();
 
   constructor(
-    private readonly jwtStrategy: JwtStrategy,
-    private readonly apiKeyStrategy: ApiKeyStrategy,
+    private readonly strategies: CredentialStrategies,
     private readonly apiKeys: ApiKeysService,
     private readonly lastUsed: LastUsedRecorder,
     private readonly cache: AuthCache,
@@ -65,29 +69,31 @@ export class Authenticator {
    * that a refusal costs no more than an acceptance (Nest's pipeline would throw it again at every
    * async frame it passes; the figures are in docs/performance.md).
    */
-  decide(headers: IncomingHttpHeaders, clientIp: string): Principal | HttpException | Promise<Principal | HttpException> {
-    const decided = this.decideUncounted(headers, clientIp);
-    return decided instanceof Promise ? decided.then((d) => this.metrics.count(d, headers)) : this.metrics.count(decided, headers);
+  decide(request: CredentialRequest, clientIp: string): Principal | HttpException | Promise<Principal | HttpException> {
+    const decided = this.decideUncounted(request, clientIp);
+    return decided instanceof Promise ? decided.then((d) => this.metrics.count(d, request.headers)) : this.metrics.count(decided, request.headers);
   }
 
-  private decideUncounted(headers: IncomingHttpHeaders, clientIp: string): Principal | HttpException | Promise<Principal | HttpException> {
-    const { jwts, apiKeys, problems } = readCredentials(headers);
+  private decideUncounted(request: CredentialRequest, clientIp: string): Principal | HttpException | Promise<Principal | HttpException> {
+    const { jwts, apiKeys, problems } = readCredentials(request.headers);
     // the common case: one credential, decided from memory
     if (jwts.length + apiKeys.length === 1 && problems.length === 0) {
-      const known = jwts.length ? this.knownJwt(jwts[0]!) : keyDecision(this.knownKey(apiKeys[0]!));
+      const known = jwts.length ? this.knownJwt(jwts[0]!.token) : keyDecision(this.knownKey(apiKeys[0]!.token));
       if (known && 'principal' in known) return known.principal;
       if (known) return this.refuse(clientIp, [known]);
     }
-    return this.decideInOrder(jwts, apiKeys, problems, clientIp).catch(refusalOrThrow);
+    return this.decideInOrder(request, jwts, apiKeys, problems, clientIp).catch(refusalOrThrow);
   }
 
   /**
    * One key, presented to `POST /api/keys/verify` by a service: decided as on keygate's own routes,
    * from memory or else the database, its use recorded and its failure counted against the key when
    * it exists (`retryAfter`: that key is past the failure limit). The caller's own address counts nothing.
+   * The key is a field of the body, not a credential of the request, so no strategy reads it: the
+   * database check the key strategies make is made directly.
    */
   async checkKey(presented: string, clientIp: string): Promise<KeyOutcome & { retryAfter?: number }> {
-    const outcome = this.knownKey(presented) ?? (await this.verifyKey(presented));
+    const outcome = this.knownKey(presented) ?? (await this.verifyKey(presented, settled(this.apiKeys.verify(presented))));
     this.metrics.countKey(outcome.ok ? null : outcome.reason);
     if (outcome.ok) return outcome;
     const key = outcome.subject && keyFailure(outcome.subject);
@@ -96,19 +102,27 @@ export class Authenticator {
     return retryAfter > 0 ? { ...outcome, retryAfter } : outcome;
   }
 
-  private async decideInOrder(jwts: string[], apiKeys: string[], problems: string[], clientIp: string): Promise<Principal | HttpException> {
+  private async decideInOrder(
+    request: CredentialRequest,
+    jwts: Presented[],
+    apiKeys: Presented[],
+    problems: string[],
+    clientIp: string,
+  ): Promise<Principal | HttpException> {
     const refused: Refusal[] = problems.map((reason) => ({ reason }));
     const blocked = this.failures.blockedFor(clientIp) > 0;
     for (const jwt of jwts) {
-      const known = this.knownJwt(jwt);
+      const known = this.knownJwt(jwt.token);
       // a JWT that cannot be checked now must not let a key beside it decide who is calling
       if (!known && blocked) return this.refuse(clientIp, refused);
-      const decision = known ?? (await this.verifyJwt(jwt));
+      const decision = known ?? (await this.verifyJwt(jwt.token, runStrategy(this.strategies.jwt[jwt.header], request)));
       if ('principal' in decision) return decision.principal;
       refused.push(decision);
     }
     for (const apiKey of apiKeys) {
-      const decision = keyDecision(this.knownKey(apiKey) ?? (blocked ? undefined : await this.verifyKey(apiKey)));
+      const known = this.knownKey(apiKey.token);
+      const checked = known ?? (blocked ? undefined : await this.verifyKey(apiKey.token, runStrategy(this.strategies.apiKey[apiKey.header], request)));
+      const decision = keyDecision(checked);
       if (decision && 'principal' in decision) return decision.principal;
       if (decision) refused.push(decision);
     }
@@ -173,9 +187,10 @@ export class Authenticator {
     return { ok: false, reason: rejection!, subject: entry };
   }
 
-  private async verifyJwt(token: string): Promise<Decision> {
+  /** What the JWT strategy, run on the request, decided about `token`; remembered when it is a caller. */
+  private async verifyJwt(token: string, strategyRun: Promise<StrategyOutcome<JwtDecision>>): Promise<Decision> {
     const epoch = this.cache.epoch;
-    const outcome = await runStrategy<JwtDecision>(this.jwtStrategy, { headers: { authorization: `Bearer ${token}` } });
+    const outcome = await strategyRun;
     if (!outcome.ok) {
       throwUnlessRefusal(outcome.error);
       return { reason: outcome.reason };
@@ -186,9 +201,10 @@ export class Authenticator {
     return { principal: jwtPrincipal(this.catalog, decision.user, decision.sessionId) };
   }
 
-  private async verifyKey(presented: string): Promise<KeyOutcome> {
+  /** What the database check of `presented` decided (a key strategy's run, or verify's direct check); remembered. */
+  private async verifyKey(presented: string, check: Promise<StrategyOutcome<KeyVerification>>): Promise<KeyOutcome> {
     const epoch = this.cache.epoch;
-    const outcome = await runStrategy<KeyVerification>(this.apiKeyStrategy, { headers: { 'x-authorization': `ApiKey ${presented}` } });
+    const outcome = await check;
     if (!outcome.ok) {
       throwUnlessRefusal(outcome.error);
       return { ok: false, reason: outcome.reason };
@@ -206,6 +222,14 @@ export class Authenticator {
     const entry = this.cache.rememberKey(epoch, record.key, record.owner, record.state);
     return { ok: false, reason, subject: entry ?? { principal: apiKeyPrincipal(this.catalog, record.key, record.owner), expiresAtMs: record.state.expiresAtMs } };
   }
+}
+
+/** A database check made without a strategy, in the shape a strategy's run has. */
+function settled(verification: Promise<KeyVerification>): Promise<StrategyOutcome<KeyVerification>> {
+  return verification.then(
+    (user) => ({ ok: true, user }),
+    (error: unknown) => ({ ok: false, reason: error instanceof Error ? error.message : 'Invalid credentials', error }),
+  );
 }
 
 /** A key's outcome as a decision on the request's credentials. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../api-keys/api-key-format.js';
-import { readCredentials, repeatedCredentialHeader } from './credentials.js';
+import { credentialIn, readCredentials, repeatedCredentialHeader } from './credentials.js';
 
 const key = generateApiKey().key;
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
@@ -23,9 +23,29 @@ describe('readCredentials', () => {
 
   it.each(cases)('%s', (_name, headers, expected) => {
     const sut = readCredentials(headers);
-    expect(sut.jwts).toEqual(expected.jwts ?? []);
-    expect(sut.apiKeys).toEqual(expected.apiKeys ?? []);
+    expect(sut.jwts.map((c) => c.token)).toEqual(expected.jwts ?? []);
+    expect(sut.apiKeys.map((c) => c.token)).toEqual(expected.apiKeys ?? []);
     expect(sut.problems).toHaveLength(expected.problems ?? 0);
+  });
+
+  it('says which header each credential came in, so the strategy for that header verifies it', () => {
+    const sut = readCredentials({ authorization: `Bearer ${key}`, 'x-authorization': `Bearer ${jwt}` });
+    expect(sut).toEqual({ jwts: [{ token: jwt, header: 'x-authorization' }], apiKeys: [{ token: key, header: 'authorization' }], problems: [] });
+  });
+});
+
+describe('credentialIn', () => {
+  it.each([
+    [`Bearer ${jwt}`, ['bearer'], jwt],
+    [`bEaReR ${jwt}`, ['bearer'], jwt],
+    [`ApiKey ${key}`, ['apikey', 'bearer'], key],
+    [`ApiKey ${key}`, ['bearer'], undefined],
+    [`Bearer  ${jwt}`, ['bearer'], undefined],
+    [`Bearer ${jwt}, Bearer ${jwt}`, ['bearer'], undefined],
+    [undefined, ['bearer'], undefined],
+    [[`Bearer ${jwt}`], ['bearer'], undefined],
+  ])('%s with schemes %j is %s', (value, schemes, expected) => {
+    expect(credentialIn(value, schemes)).toBe(expected);
   });
 });
 

@@ -1,10 +1,19 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { looksLikeApiKey } from '../../api-keys/api-key-format.js';
 
+/** A header that carries credentials, by its name as Node gives it. */
+export type CredentialHeader = 'authorization' | 'x-authorization';
+
+/** One credential and the header it came in: the header says which strategy verifies it. */
+export interface Presented {
+  token: string;
+  header: CredentialHeader;
+}
+
 /** The credentials a request carries, sorted by kind, and what was wrong with the headers that carried none. */
 export interface Credentials {
-  jwts: string[];
-  apiKeys: string[];
+  jwts: Presented[];
+  apiKeys: Presented[];
   problems: string[];
 }
 
@@ -15,6 +24,16 @@ const HEADERS = [
   ['authorization', 'Authorization'],
   ['x-authorization', 'X-Authorization'],
 ] as const;
+
+/**
+ * The credential in one header's value when it is exactly `<scheme> <credential>` with one of
+ * `schemes` (lower case; the header's scheme word may be in any case); undefined otherwise.
+ */
+export function credentialIn(value: unknown, schemes: readonly string[]): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = HEADER_VALUE.exec(value);
+  return match && schemes.includes(match[1]!.toLowerCase()) ? match[2] : undefined;
+}
 
 /**
  * Reads `Authorization: Bearer <jwt | key>`, `X-Authorization: Bearer <jwt>` and
@@ -38,9 +57,9 @@ export function readCredentials(headers: IncomingHttpHeaders): Credentials {
     const scheme = match[1]!.toLowerCase();
     const token = match[2]!;
     if (scheme === 'bearer') {
-      (looksLikeApiKey(token) ? credentials.apiKeys : credentials.jwts).push(token);
+      (looksLikeApiKey(token) ? credentials.apiKeys : credentials.jwts).push({ token, header: name });
     } else if (scheme === 'apikey' && name === 'x-authorization') {
-      credentials.apiKeys.push(token);
+      credentials.apiKeys.push({ token, header: name });
     } else {
       credentials.problems.push(`${label} header: unsupported scheme "${match[1]!.slice(0, 20)}"`);
     }

@@ -21,7 +21,7 @@ export function describeCredentials(request: FastifyRequest): CredentialsSeen {
   const parts = [
     ...jwts.map(() => 'jwt'),
     ...apiKeys.map((key) => {
-      const id = parseApiKey(key)?.id;
+      const id = parseApiKey(key.token)?.id;
       apiKeyId ??= id;
       return id ? 'apiKey' : 'apiKey:malformed';
     }),

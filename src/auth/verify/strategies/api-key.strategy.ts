@@ -1,18 +1,30 @@
-import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
-import { ApiKeysService, type KeyVerification } from '../../../api-keys/api-keys.service.js';
+import type { ApiKeysService, KeyVerification } from '../../../api-keys/api-keys.service.js';
+import { credentialIn, type CredentialHeader } from '../credentials.js';
 
-export const API_KEY_STRATEGY = 'api-key';
+/** The schemes a key may come with in each header: `Authorization: Bearer <key>`, `X-Authorization: ApiKey|Bearer <key>`. */
+const KEY_SCHEMES: Record<CredentialHeader, readonly string[]> = {
+  authorization: ['bearer'],
+  'x-authorization': ['apikey', 'bearer'],
+};
 
-/** Verifies `X-Authorization: ApiKey <key>` against the database, returning the decision (the key with its owner, or why not). */
-@Injectable()
-export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, API_KEY_STRATEGY) {
-  constructor(private readonly apiKeys: ApiKeysService) {
-    super({ header: 'X-Authorization', prefix: 'ApiKey ' }, false);
+/**
+ * Verifies the key in one header of the request against the database, returning the decision
+ * (the key with its owner, or why not). passport-headerapikey reads the header from the request;
+ * its prefix is matched in one letter case only, so it hands over the whole value and the scheme
+ * word is read here, in any case, as everywhere else.
+ */
+export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-key') {
+  constructor(
+    private readonly header: CredentialHeader,
+    private readonly apiKeys: ApiKeysService,
+  ) {
+    super({ header, prefix: '' }, false);
   }
 
-  validate(apiKey: string): Promise<KeyVerification> {
-    return this.apiKeys.verify(apiKey);
+  async validate(headerValue: string): Promise<KeyVerification | false> {
+    const key = credentialIn(headerValue, KEY_SCHEMES[this.header]);
+    return key === undefined ? false : this.apiKeys.verify(key);
   }
 }

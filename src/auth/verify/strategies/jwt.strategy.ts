@@ -1,32 +1,33 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import { isUuid } from '../../../common/ids.js';
-import { SERVER_SECRETS, type ServerSecrets } from '../../../config/config.module.js';
+import type { ServerSecrets } from '../../../config/config.module.js';
 import type { User } from '../../../users/user.entity.js';
-import { UsersService } from '../../../users/users.service.js';
-import { SessionsService } from '../../login/sessions/sessions.service.js';
-import { userRefusal } from '../principal-builder.js';
+import type { UsersService } from '../../../users/users.service.js';
+import type { SessionsService } from '../../login/sessions/sessions.service.js';
 import { SESSION_ENDED, type TokenPayload } from '../../login/token-payload.js';
-
-export const JWT_STRATEGY = 'jwt';
+import { credentialIn, type CredentialHeader } from '../credentials.js';
+import { userRefusal } from '../principal-builder.js';
 
 /** What the strategy decided on a signed, unexpired token: its user as it is now, or why not. */
 export type JwtDecision = { ok: true; user: User; sessionId: string; expiresAtMs: number } | { ok: false; reason: string };
 
+const BEARER = ['bearer'];
+
 /**
- * Verifies an access token (`Authorization: Bearer <jwt>`): passport-jwt checks the signature and
- * expiry, `validate` decides on the user and the session, returning the decision rather than throwing it.
+ * Verifies the access token in one header of the request (`Authorization` or `X-Authorization`,
+ * `Bearer <jwt>`): passport-jwt checks the signature and expiry, `validate` decides on the user
+ * and the session, returning the decision rather than throwing it.
  */
-@Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    @Inject(SERVER_SECRETS) secrets: ServerSecrets,
+    header: CredentialHeader,
+    secrets: ServerSecrets,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: (request: { headers: Record<string, unknown> }) => credentialIn(request.headers[header], BEARER) ?? null,
       secretOrKey: secrets.jwtSecret,
       algorithms: ['HS256'],
       ignoreExpiration: false,
