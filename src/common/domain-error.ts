@@ -1,5 +1,5 @@
 /** What kind of thing went wrong, in the domain's terms; the exception filter alone turns a kind into an HTTP status. */
-export type DomainErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid';
+export type DomainErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthenticated' | 'too-many';
 
 /**
  * A refusal a service states in its own words (`ApiKeyNotFound`, `CannotGrant`). It carries no HTTP

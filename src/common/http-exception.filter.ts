@@ -34,9 +34,12 @@ const REASONS: Record<number, string> = {
 /** The one place a domain error's kind becomes an HTTP status (docs/errors.md lists the errors of each). */
 const STATUS_OF: Record<DomainErrorKind, number> = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  // with `retryAfterSeconds` on the error, sent as Retry-After too
+  'too-many': 429,
 };
 
 /** PostgreSQL error codes that are the caller's fault, or the database's absence. */

@@ -1,10 +1,9 @@
-import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuditAction } from '../../audit/audit-event.entity.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { FailureThrottle } from '../../common/failure-throttle.js';
 import { isUuid } from '../../common/ids.js';
-import { TooManyRequestsException } from '../../common/too-many-requests.exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { SERVER_SECRETS, type ServerSecrets } from '../../config/config.module.js';
 import type { Principal } from '../../rights/principal.js';
@@ -13,11 +12,8 @@ import { UsersService } from '../../users/users.service.js';
 import type { TokenPairDto } from './dto/auth.dto.js';
 import { SessionEndReason } from './sessions/session.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { SESSION_ENDED, type TokenPayload } from './token-payload.js';
-
-/** The one answer to every refused login: whether the account exists or is disabled is not the client's to learn. */
-const INVALID_LOGIN = 'Invalid username or password';
-const API_KEY_HAS_NO_SESSION = 'An API key has no session to log out of: disable or delete the key to stop it';
+import { InvalidLogin, InvalidRefreshToken, KeyHasNoSession, SessionEnded, TooManyLogins } from './login.errors.js';
+import type { TokenPayload } from './token-payload.js';
 
 /** Why a login was refused, for the log and the audit trail only. */
 enum LoginFailure {
@@ -61,11 +57,11 @@ export class TokensService {
     const attempt = `${clientIp}\n${username.trim().toLowerCase()}`;
     const addressWait = this.addressFailures.blockedFor(clientIp);
     if (addressWait > 0) {
-      throw new TooManyRequestsException(`Too many failed logins from your address; retry in ${addressWait} s`, addressWait);
+      throw new TooManyLogins('address', addressWait);
     }
     const accountWait = this.loginFailures.blockedFor(attempt);
     if (accountWait > 0) {
-      throw new TooManyRequestsException(`Too many failed logins for this account from your address; retry in ${accountWait} s`, accountWait);
+      throw new TooManyLogins('account', accountWait);
     }
     const { user, matches } = await this.users.checkPassword(username, password);
     if (!user) return this.refuseLogin(LoginFailure.UNKNOWN_USER, attempt, clientIp);
@@ -81,11 +77,11 @@ export class TokensService {
   /** A new pair for the current refresh token of a live session; an older one ends the session. */
   async refresh(refreshToken: string, clientIp: string): Promise<TokenPairDto> {
     const payload = await this.verify(refreshToken);
-    if (!payload) throw new UnauthorizedException('Invalid or expired refresh token');
-    if (payload.typ !== 'refresh' || !Number.isSafeInteger(payload.gen)) throw new UnauthorizedException('Not a refresh token');
+    if (!payload) throw new InvalidRefreshToken('invalid');
+    if (payload.typ !== 'refresh' || !Number.isSafeInteger(payload.gen)) throw new InvalidRefreshToken('not-refresh');
     const outcome = await this.sessions.refresh(payload.sid, payload.sub, payload.gen!, this.sessionExpiry());
     if (outcome.kind === 'refreshed') return this.issue(payload.sub, payload.sid, outcome.generation);
-    if (outcome.kind === 'ended') throw new UnauthorizedException(SESSION_ENDED);
+    if (outcome.kind === 'ended') throw new SessionEnded();
     const user = await this.users.findById(payload.sub);
     this.logger.warn(`A refresh token of session ${payload.sid} (user ${payload.sub}) was presented again from ${clientIp}: the session is ended`);
     await this.audit.record({
@@ -95,7 +91,7 @@ export class TokensService {
       clientIp,
       details: { sessionId: payload.sid },
     });
-    throw new UnauthorizedException('This refresh token was already used, so its session has ended; log in again');
+    throw new SessionEnded(true);
   }
 
   /**
@@ -104,7 +100,7 @@ export class TokensService {
    */
   /** Ends the session of the JWT that authenticated the call; one ended meanwhile (a racing logout) leaves nothing to do. */
   async logout(caller: Principal): Promise<void> {
-    if (caller.method !== 'jwt' || caller.sessionId === null) throw new ForbiddenException(API_KEY_HAS_NO_SESSION);
+    if (caller.method !== 'jwt' || caller.sessionId === null) throw new KeyHasNoSession();
     await this.sessions.end(caller.sessionId, caller.userId, SessionEndReason.LOGOUT);
   }
 
@@ -130,7 +126,7 @@ export class TokensService {
       clientIp,
       details: { reason },
     });
-    throw new UnauthorizedException(INVALID_LOGIN);
+    throw new InvalidLogin();
   }
 
   /** Until when a session's newest tokens are valid, from now. */
