@@ -1,5 +1,6 @@
 // Writes postman/keygate.postman_collection.json: the OpenAPI document of the built app (dist/),
-// converted by Postman's own converter (openapi-to-postmanv2). `npm run postman` builds first.
+// converted by Postman's own converter (openapi-to-postmanv2, its v2 interface: enum fields get one of
+// their values and list the others; optional query parameters come unticked). `npm run postman` builds first.
 // The document is the built server's own (scripts/openapi.mjs).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -28,7 +29,7 @@ export async function toPostmanCollection(document, baseUrl = DEFAULT_BASE_URL) 
   // the served document names no server (Swagger UI calls the page's own origin); Postman needs one
   const input = { ...document, servers: [{ url: baseUrl }] };
   const result = await new Promise((resolvePromise, reject) =>
-    Converter.convert({ type: 'json', data: input }, { folderStrategy: 'Tags' }, (error, converted) =>
+    Converter.convertV2({ type: 'json', data: input }, { folderStrategy: 'Tags', parametersResolution: 'Schema', enableOptionalParameters: false }, (error, converted) =>
       error ? reject(error) : resolvePromise(converted),
     ),
   );

@@ -10,7 +10,7 @@ interface PostmanAuth {
 }
 interface PostmanRequest {
   method: string;
-  url: { host: string[]; path: string[]; variable?: { key: string; value: string }[] };
+  url: { host: string[]; path: string[]; variable?: { key: string; value: string }[]; query?: { key: string; value: string; disabled?: boolean; description?: { content: string } }[] };
   header?: { key: string; value: string }[];
   auth?: PostmanAuth;
   body?: { mode: string; raw?: string };
@@ -114,6 +114,17 @@ describe('the OpenAPI document and its Postman collection', () => {
     expect([...requests.keys()].sort()).toEqual(operations.sort());
     expect(requests.has('GET /api/auth/user')).toBe(true);
     expect(requests.has('POST /api/users/:userId/api-keys')).toBe(true);
+  });
+
+  it('fills enum fields with one of their values and names the others, and leaves optional query parameters off', () => {
+    const created = JSON.parse(requests.get('POST /api/users')!.body!.raw!) as { authority: string };
+    expect(['SYS_ADMIN', 'TENANT_ADMIN', 'CUSTOMER_USER']).toContain(created.authority);
+    const audit = requests.get('GET /api/audit')!.url.query!;
+    const action = audit.find((q) => q.key === 'action')!;
+    expect(action.description?.content).toContain('API_KEY_CREATED,API_KEY_UPDATED');
+    expect(action.value).not.toMatch(/^</);
+    // a request sent as it comes asks for the first page, unfiltered
+    expect(audit.filter((q) => !q.disabled)).toEqual([]);
   });
 
   it('puts the apiKey scheme on every protected request (X-Authorization from {{apiKey}}) and none on the public ones', async () => {
