@@ -5859,6 +5859,7 @@ export interface operations {
                 /** @description Zero-based page number. */
                 page?: number;
                 pageSize?: number;
+                sortProperty?: "createdAt";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -6035,6 +6036,7 @@ export interface operations {
                 pageSize?: number;
                 status?: "PENDING" | "DELIVERED" | "FAILED";
                 event?: components["schemas"]["WebhookEventType"];
+                sortProperty?: "createdAt";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";

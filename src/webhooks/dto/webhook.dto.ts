@@ -35,13 +35,21 @@ export class CreateWebhookDto {
   tenantId?: string | null;
 }
 
+const CREATED_AT = ['createdAt'] as const;
+
 /** Sorted by `createdAt`; `textSearch` matches the URL. */
-export class WebhookPageQueryDto extends PageQueryDto {}
+export class WebhookPageQueryDto extends PageQueryDto {
+  @IsOptional() @IsIn(CREATED_AT)
+  sortProperty?: (typeof CREATED_AT)[number] = 'createdAt';
+}
 
 const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 
 /** Newest first by default; `status` and `event` narrow the list, `textSearch` looks in the payload (a key's id, say). */
 export class DeliveryPageQueryDto extends PageQueryDto {
+  @IsOptional() @IsIn(CREATED_AT)
+  sortProperty?: (typeof CREATED_AT)[number] = 'createdAt';
+
   @IsOptional() @IsIn(DELIVERY_STATUSES)
   @ApiProperty({ enum: DELIVERY_STATUSES, required: false })
   status?: DeliveryStatus;
