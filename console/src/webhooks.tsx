@@ -4,6 +4,7 @@ import { ConfirmDialog, ErrorMessage, Mistakes, Modal, PagedTable, SearchBox, us
 import { formatDateTime } from './format';
 import { TrashIcon } from './icons';
 import { href } from './router';
+import { copyToClipboard } from './show-key-once';
 
 /** The events a webhook may hear, as the server names them, with what each means. */
 const EVENTS: [event: Webhook['events'][number], meaning: string][] = [
@@ -199,14 +200,7 @@ function ShowSecretOnce({ created, onDone }: { created: CreatedWebhook; onDone: 
   const [copied, setCopied] = useState('');
 
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      field.current!.focus();
-      field.current!.select();
-      setCopied('The secret is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
-    }
+    setCopied(await copyToClipboard(created.secret, field.current!, 'secret'));
   }
 
   return (
