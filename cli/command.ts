@@ -13,7 +13,7 @@ export interface Flag {
   value?: string;
   description: string;
   required?: boolean;
-  /** Given once per value, e.g. `--event A --event B`: its value is then a list. */
+  /** Given any number of times: its value is the list. */
   multiple?: boolean;
   short?: string;
   section?: FlagSection;
@@ -69,7 +69,7 @@ export function asksForHelp(args: readonly string[]): boolean {
 /** The command's flags from the arguments; anything it does not know is a UsageError. */
 export function parseFlags(command: Command, args: string[]): FlagValues {
   const options = Object.fromEntries(
-    [...command.flags, ...givenRightFlags(command, args), HELP_FLAG].map((flag) => [flag.name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}), ...(flag.multiple ? { multiple: true } : {}) }]),
+    [...command.flags, ...givenRightFlags(command, args), HELP_FLAG].map((flag) => [flag.name, { type: flag.type, ...(flag.multiple ? { multiple: true } : {}), ...(flag.short ? { short: flag.short } : {}) }]),
   );
   let values: FlagValues;
   try {

@@ -139,6 +139,10 @@ export class AppConfig {
   @Transform(emptyToUndefined) @IsOptional() @IsString()
   ACCESS_POLICY_FILE?: string;
 
+  /** Nest's words (`log` is pino's `info`, `verbose` its `trace`) or pino's. */
+  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'info' | 'debug' | 'verbose' | 'trace' = 'log';
+
   /**
    * Webhook URLs may lead to loopback, private and link-local addresses (a receiver on the same
    * host or network); off, such a URL is refused when the webhook is created and again at delivery.
@@ -161,10 +165,6 @@ export class AppConfig {
   /** Webhooks a tenant may have (and system-wide ones, counted together). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   WEBHOOKS_MAX_PER_TENANT = 20;
-
-  /** Nest's words (`log` is pino's `info`, `verbose` its `trace`) or pino's. */
-  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'info' | 'debug' | 'verbose' | 'trace' = 'log';
 
   get embedded(): boolean {
     return !this.DATABASE_URL;
