@@ -59,6 +59,7 @@ describe('keygate webhooks', () => {
     expectOneLineFailure(await webhooks(['create', '--url', receiver.url]), 2, /missing --event/);
     expectOneLineFailure(await webhooks(['create', '--url', receiver.url, '--event', 'API_KEY_EXPLODED']), 2, /unknown --event API_KEY_EXPLODED/);
     expectOneLineFailure(await webhooks(['create', '--url', 'ftp://example.com/x', '--event', 'API_KEY_CREATED']), 1, /only http and https/);
+    expectOneLineFailure(await webhooks(['create', '--url', receiver.url, '--event', 'API_KEY_CREATED', '--server', 'ftp://nowhere']), 2, /--server "ftp:\/\/nowhere" is not an http or https URL/);
     expectOneLineFailure(await webhooks(['delete', '--webhook-id', '5f0c6d2e-8a4b-4c1e-9d3f-2b7a1e6c9f40']), 1, /HTTP 404/);
     const customer = await world.makeCustomerUser(tenantAdmin);
     secrets.add(customer.jwt);

@@ -4,7 +4,7 @@ import { choiceFlag } from '../flag-values.js';
 import { type ListShape, listFlags, printable, printPage } from '../list-flags.js';
 import type { Page } from '../page-table.js';
 import { type WebhookDeliveryRow, type WebhookRow, deliveryTable, webhookTable } from '../webhook-table.js';
-import { URL_FLAG, openSession } from '../session.js';
+import { URL_FLAG, openSession, parseServerUrl } from '../session.js';
 import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/webhook-event.js';
 
 const GROUP = ['webhooks'] as const;
@@ -37,6 +37,8 @@ const createCommand: Command = {
     const events = [...new Set((values.event as string[]).map((event) => event.trim().toUpperCase()))];
     const unknown = events.filter((event) => !(WEBHOOK_EVENT_TYPES as string[]).includes(event));
     if (unknown.length) throw new UsageError(`unknown --event ${unknown.join(', ')}: one of ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    // checked under its own name: the session would call a bad value --url
+    if (typeof values.server === 'string') parseServerUrl(values.server, '--server');
     const session = openSession({ ...values, url: values.server }, io);
     const body = { url: values.url as string, events, secret: values.secret as string | undefined, tenantId: values['tenant-id'] as string | undefined };
     io.out(printable(await session.request('POST', COLLECTION, { body })));
