@@ -5,6 +5,7 @@ import { userApiKeyCommands } from './commands/api-keys.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { serviceAccountCommands } from './commands/service-accounts.js';
+import { webhookCommands } from './commands/webhooks.js';
 import { type HelpRights, commandHelp, commandsIn, groupHelp, helpRights } from './help.js';
 import type { Io } from './io.js';
 
@@ -14,9 +15,10 @@ const GROUPS: readonly CommandGroup[] = [
   { path: ['users', 'api-keys'], summary: "create, list, show, change and delete a user's API keys" },
   { path: ['service-accounts'], summary: 'accounts that hold keys for backends, devices and integrations, not for a person' },
   { path: ['service-accounts', 'api-keys'], summary: "create, list, show, change and delete a service account's API keys" },
+  { path: ['webhooks'], summary: 'signed POSTs of key events to your receivers: create, list, delete, and their deliveries' },
 ];
 
-const COMMANDS: readonly Command[] = [loginCommand, logoutCommand, ...userApiKeyCommands, ...serviceAccountCommands];
+const COMMANDS: readonly Command[] = [loginCommand, logoutCommand, ...userApiKeyCommands, ...serviceAccountCommands, ...webhookCommands];
 
 const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((word, index) => word === b[index]);
 

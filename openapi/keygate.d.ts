@@ -632,6 +632,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhooks the caller manages
+         * @description The webhooks the caller manages: all for a system administrator, its tenant's for a tenant administrator.
+         */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /**
+         * Creates a webhook and shows its signing secret, this once
+         * @description Creates a webhook and shows its signing secret, this once: copy `secret` now.
+         */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook's deliveries, newest first
+         * @description The webhook's deliveries, newest first: each event, its status, every attempt and the next one.
+         */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes the webhook and its deliveries, pending ones included
+         * @description Deletes the webhook and its deliveries, pending ones included.
+         */
+        delete: operations["WebhooksController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tenants": {
         parameters: {
             query?: never;
@@ -753,7 +817,7 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
             /** @enum {string} */
-            action: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+            action: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "WEBHOOK_CREATED" | "WEBHOOK_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
             /** @description The user who acted; null for failed authentications. */
             actorUserId: string | null;
             /** @description The key the actor used, when it acted with one. */
@@ -1107,6 +1171,123 @@ export interface components {
             /** @description With INSUFFICIENT_RIGHTS: the rights asked for that the key does not hold. */
             missingRights?: string[];
         };
+        /** @enum {string} */
+        WebhookEventType: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_EXPIRING";
+        CreateWebhookDto: {
+            /**
+             * @example [
+             *       "API_KEY_CREATED",
+             *       "API_KEY_EXPIRING"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description Where events are POSTed: `http` or `https`, whose host resolves only to public addresses
+             *     (unless the server sets WEBHOOKS_ALLOW_PRIVATE_URLS).
+             * @example https://hooks.example.com/keygate
+             */
+            url: string;
+            /**
+             * @description The signing secret (16 to 255 printable characters); absent, the server generates one. Shown
+             *     in this answer only.
+             */
+            secret?: string;
+            /**
+             * Format: uuid
+             * @description A system administrator's webhook hears this tenant's keys; left out, every key (system-wide).
+             *     A tenant administrator's webhooks are its tenant's: leave it out, or name its own tenant.
+             */
+            tenantId?: string | null;
+        };
+        CreatedWebhookDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Null: system-wide, it hears every tenant's keys.
+             */
+            tenantId: string | null;
+            /** Format: uri */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description Verify each delivery's `X-Keygate-Signature` with it (docs/webhooks.md); never shown again.
+             * @example whsec_3q2-7wEXAMPLEb8Rk0mZpV1sYcT4nJ6hL9dQaFgHxUoWi
+             */
+            secret: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Null: system-wide, it hears every tenant's keys.
+             */
+            tenantId: string | null;
+            /** Format: uri */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookPageDto: {
+            data: components["schemas"]["WebhookDto"][];
+            /** Format: int32 */
+            totalPages: number;
+            /** Format: int32 */
+            totalElements: number;
+            hasNext: boolean;
+        };
+        DeliveryAttemptDto: {
+            /**
+             * Format: int32
+             * @description The receiver's status; null when it never answered.
+             */
+            statusCode: number | null;
+            /** @description Why the attempt failed; null when the receiver answered 2xx. */
+            error: string | null;
+            /** Format: int32 */
+            durationMs: number;
+            /** Format: date-time */
+            at: string;
+        };
+        WebhookDeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            webhookId: string;
+            /**
+             * Format: uuid
+             * @description The event's id: the payload's `id`, the same in every webhook's delivery of it.
+             */
+            eventId: string;
+            /** @enum {string} */
+            event: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_EXPIRING";
+            /**
+             * @description `PENDING` until the receiver answers 2xx (`DELIVERED`) or 24 hours pass (`FAILED`).
+             * @enum {string}
+             */
+            status: "PENDING" | "DELIVERED" | "FAILED";
+            /**
+             * Format: date-time
+             * @description When the next attempt is due; null once delivered or failed.
+             */
+            nextAttemptAt: string | null;
+            /** @description Oldest first. */
+            attempts: components["schemas"]["DeliveryAttemptDto"][];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookDeliveryPageDto: {
+            data: components["schemas"]["WebhookDeliveryDto"][];
+            /** Format: int32 */
+            totalPages: number;
+            /** Format: int32 */
+            totalElements: number;
+            hasNext: boolean;
+        };
         CreateTenantDto: {
             name: string;
         };
@@ -1332,7 +1513,7 @@ export interface operations {
                 /** @description Events about this user (a UUID, or `me` for the caller): its keys, its logins and sessions. */
                 userId?: string;
                 sortProperty?: "occurredAt";
-                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "WEBHOOK_CREATED" | "WEBHOOK_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -3060,7 +3241,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 sortProperty?: "occurredAt";
-                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "WEBHOOK_CREATED" | "WEBHOOK_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -3783,7 +3964,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 sortProperty?: "occurredAt";
-                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
+                action?: "API_KEY_CREATED" | "API_KEY_UPDATED" | "API_KEY_ENABLED" | "API_KEY_DISABLED" | "API_KEY_DELETED" | "API_KEY_ROLLED" | "API_KEY_LEAK_REPORTED" | "API_KEY_AUTH_FAILED" | "SERVICE_ACCOUNT_CREATED" | "SERVICE_ACCOUNT_UPDATED" | "SERVICE_ACCOUNT_ENABLED" | "SERVICE_ACCOUNT_DISABLED" | "SERVICE_ACCOUNT_DELETED" | "WEBHOOK_CREATED" | "WEBHOOK_DELETED" | "LOGIN_FAILED" | "REFRESH_TOKEN_REUSED";
                 /** @description Case-insensitive substring to look for. */
                 textSearch?: string;
                 sortOrder?: "ASC" | "DESC";
@@ -5632,6 +5813,373 @@ export interface operations {
             };
             /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: {
+                /** @description Zero-based page number. */
+                page?: number;
+                pageSize?: number;
+                sortProperty?: "createdAt";
+                /** @description Case-insensitive substring to look for. */
+                textSearch?: string;
+                sortOrder?: "ASC" | "DESC";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPageDto"];
+                };
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No valid JWT or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No valid JWT or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The tenant named is unknown */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Zero-based page number. */
+                page?: number;
+                pageSize?: number;
+                status?: "PENDING" | "DELIVERED" | "FAILED";
+                event?: components["schemas"]["WebhookEventType"];
+                sortProperty?: "createdAt";
+                /** @description Case-insensitive substring to look for. */
+                textSearch?: string;
+                sortOrder?: "ASC" | "DESC";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id
+                 * @example 9d5f3c1e-2b7a-4e8f-a1c3-5d6e7f809a1b
+                 */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No valid JWT or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown: an id that names nothing (a path id not of its form included) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many failed credential checks from this address, or with this key */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A bug: logged with its stack, answered without details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id
+                 * @example 9d5f3c1e-2b7a-4e8f-a1c3-5d6e7f809a1b
+                 */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: a field or parameter of the wrong form, or unknown (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No valid JWT or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown: an id that names nothing (a path id not of its form included) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,13 +11,14 @@ import { loadAccessPolicy } from './rights/access-policy.js';
 import { RightsModule } from './rights/rights.module.js';
 import { ServiceAccountsModule } from './service-accounts/service-accounts.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), RightsModule.forRoot(loadAccessPolicy(config.ACCESS_POLICY_FILE), config.ACCESS_POLICY_FILE), DatabaseModule, AuditModule, UsersModule, ServiceAccountsModule, ApiKeysModule, AuthModule, MetricsModule],
+      imports: [ConfigModule.forRoot(config), RightsModule.forRoot(loadAccessPolicy(config.ACCESS_POLICY_FILE), config.ACCESS_POLICY_FILE), DatabaseModule, AuditModule, UsersModule, ServiceAccountsModule, ApiKeysModule, AuthModule, MetricsModule, WebhooksModule],
       controllers: [HealthController],
     };
   }

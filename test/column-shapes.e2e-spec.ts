@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { World, type TestUser } from './support/client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 
 /** The JavaScript shape each stored column type must have, whichever database answers. */
 function expectedShape(column: ColumnMetadata): (value: unknown) => boolean {
@@ -33,11 +34,19 @@ describe('every stored column has one shape on both databases', () => {
   let sut: TestApp;
   let world: World;
   let owner: TestUser;
+  const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    sut = await startTestApp({ AUTH_CACHE_MAX_AGE_SECONDS: '1', AUDIT_FLUSH_SECONDS: '1', LAST_USED_FLUSH_SECONDS: '1' });
+    sut = await startTestApp({ AUTH_CACHE_MAX_AGE_SECONDS: '1', AUDIT_FLUSH_SECONDS: '1', LAST_USED_FLUSH_SECONDS: '1', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_POLL_MS: '50' });
     world = new World(sut);
     owner = await world.makeTenantAdmin();
+    // a system-wide webhook whose deliveries succeed, and a tenant's whose receiver fails: delivered and pending rows
+    const [answering, failing] = [await WebhookReceiver.start(), await WebhookReceiver.start()];
+    failing.fallback = 500;
+    receivers.push(answering, failing);
+    const events = ['API_KEY_CREATED'];
+    expect((await world.client.post('/api/webhooks', { url: answering.url, events }, { jwt: (await world.admin()).jwt })).status).toBe(201);
+    expect((await world.client.post('/api/webhooks', { url: failing.url, events }, { jwt: owner.jwt })).status).toBe(201);
     await world.makeCustomerUser(owner);
     // a customer-level service account with a key: the accounts' columns, and a key's service_account_id
     const account = await world.makeServiceAccount(owner, { description: 'Gateway', customerId: await world.makeCustomer(owner) });
@@ -58,7 +67,10 @@ describe('every stored column has one shape on both databases', () => {
     expect((await world.client.get('/api/rights', { key })).status).toBe(200);
     expect((await world.client.get('/api/rights', { key: key.slice(0, -4) + 'AAAA' })).status).toBe(401);
   });
-  afterAll(() => sut?.close());
+  afterAll(async () => {
+    await sut?.close();
+    for (const receiver of receivers) await receiver.close();
+  });
 
   it('reads each entity column, set or not, as the entity declares it', async () => {
     // the last-used and audit flushes write within about a second

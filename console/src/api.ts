@@ -34,6 +34,13 @@ export type ServiceAccount = Schemas['ServiceAccountDto'];
 
 export type Customer = Schemas['CustomerDto'];
 
+export type Webhook = Schemas['WebhookDto'];
+
+/** A new webhook, with its signing secret: shown this once. */
+export type CreatedWebhook = Schemas['CreatedWebhookDto'];
+
+export type WebhookDelivery = Schemas['WebhookDeliveryDto'];
+
 export interface Page<T> {
   data: T[];
   totalPages: number;

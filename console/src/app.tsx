@@ -7,9 +7,11 @@ import { LoginScreen } from './login';
 import { href, useRoute, type Route } from './router';
 import { ServiceAccountScreen, ServiceAccountsScreen } from './service-accounts';
 import { UserScreen, UsersScreen } from './users';
+import { WebhookScreen, WebhooksScreen } from './webhooks';
 
 const USERS_READ = 'RIGHT_USER_USERS_READ';
 const SERVICE_ACCOUNTS = 'RIGHT_USER_SERVICE_ACCOUNTS';
+const WEBHOOKS = 'RIGHT_USER_WEBHOOKS';
 const LOGGED_OUT = 'You are logged out.';
 const LOGGED_OUT_HERE_ONLY = 'You are logged out here, but the server could not be reached to end the session: it stays valid until it expires.';
 
@@ -75,6 +77,11 @@ export function App() {
               Service accounts
             </a>
           )}
+          {holds(WEBHOOKS) && (
+            <a href={href({ screen: 'webhooks' })} aria-current={route.screen === 'webhooks' || route.screen === 'webhook' ? 'page' : undefined}>
+              Webhooks
+            </a>
+          )}
         </nav>
         <span class="who">{me ? userLabel(me) : ''}</span>
         <button
@@ -111,6 +118,10 @@ function Screen({ route, me }: { route: Route; me: CurrentUser }) {
       return <ServiceAccountsScreen me={me} />;
     case 'service-account':
       return <ServiceAccountScreen me={me} accountId={route.accountId} tab={route.tab} />;
+    case 'webhooks':
+      return <WebhooksScreen me={me} />;
+    case 'webhook':
+      return <WebhookScreen webhookId={route.webhookId} />;
   }
 }
 
@@ -118,6 +129,8 @@ function titleOf(route: Route): string {
   if (route.screen === 'account') return route.tab === 'security' ? 'API keys' : 'Account';
   if (route.screen === 'users') return 'Users';
   if (route.screen === 'service-accounts') return 'Service accounts';
+  if (route.screen === 'webhooks') return 'Webhooks';
+  if (route.screen === 'webhook') return 'Webhook deliveries';
   if (route.screen === 'service-account') return route.tab === 'api-keys' ? 'Service account API keys' : 'Service account';
   return route.tab === 'api-keys' ? 'User API keys' : 'User';
 }

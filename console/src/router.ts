@@ -6,7 +6,9 @@ export type Route =
   | { screen: 'users' }
   | { screen: 'user'; userId: string; tab: 'details' | 'api-keys' }
   | { screen: 'service-accounts' }
-  | { screen: 'service-account'; accountId: string; tab: 'details' | 'api-keys' };
+  | { screen: 'service-account'; accountId: string; tab: 'details' | 'api-keys' }
+  | { screen: 'webhooks' }
+  | { screen: 'webhook'; webhookId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -15,6 +17,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'service-accounts' && parts[1])
     return { screen: 'service-account', accountId: parts[1], tab: parts[2] === 'api-keys' ? 'api-keys' : 'details' };
   if (parts[0] === 'service-accounts') return { screen: 'service-accounts' };
+  if (parts[0] === 'webhooks' && parts[1]) return { screen: 'webhook', webhookId: parts[1] };
+  if (parts[0] === 'webhooks') return { screen: 'webhooks' };
   return { screen: 'account', tab: parts[1] === 'security' ? 'security' : 'profile' };
 }
 
@@ -30,6 +34,10 @@ export function href(route: Route): string {
       return '#/service-accounts';
     case 'service-account':
       return `#/service-accounts/${encodeURIComponent(route.accountId)}${route.tab === 'api-keys' ? '/api-keys' : ''}`;
+    case 'webhooks':
+      return '#/webhooks';
+    case 'webhook':
+      return `#/webhooks/${encodeURIComponent(route.webhookId)}`;
   }
 }
 

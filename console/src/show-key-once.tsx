@@ -12,23 +12,7 @@ export function ShowKeyOnce({ created, owner, note, onDone }: { created: Created
   const [copied, setCopied] = useState<string | null>(null);
 
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(created.key);
-      setCopied('Copied to the clipboard.');
-      return;
-    } catch {
-      // no clipboard permission (or not a secure origin): fall back to selecting the text
-    }
-    const input = field.current!;
-    input.focus();
-    input.select();
-    let copiedBySelection = false;
-    try {
-      copiedBySelection = document.execCommand('copy');
-    } catch {
-      copiedBySelection = false;
-    }
-    setCopied(copiedBySelection ? 'Copied to the clipboard.' : 'The key is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+    setCopied(await copyToClipboard(created.key, field.current!, 'key'));
   }
 
   return (
@@ -69,4 +53,26 @@ export function ShowKeyOnce({ created, owner, note, onDone }: { created: Created
       </div>
     </div>
   );
+}
+
+/**
+ * Copies a secret shown once: with the clipboard when the browser allows it, else by selecting the
+ * field's text and copying that. Returns what to tell the person.
+ */
+export async function copyToClipboard(text: string, input: HTMLInputElement, what: string): Promise<string> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return 'Copied to the clipboard.';
+  } catch {
+    // no clipboard permission (or not a secure origin): fall back to selecting the text
+  }
+  input.focus();
+  input.select();
+  let copiedBySelection = false;
+  try {
+    copiedBySelection = document.execCommand('copy');
+  } catch {
+    copiedBySelection = false;
+  }
+  return copiedBySelection ? 'Copied to the clipboard.' : `The ${what} is selected: press Ctrl+C (⌘C on a Mac) to copy it.`;
 }

@@ -202,7 +202,7 @@ export class ApiKeysService {
   }
 
   private auditFields(caller: Principal, owner: CredentialOwner, apiKeyId: string, clientIp: string) {
-    return { actor: caller, targetUserId: owner.type === 'user' ? owner.id : null, tenantId: owner.tenantId, apiKeyId, clientIp };
+    return { actor: caller, targetUserId: owner.type === 'user' ? owner.id : null, tenantId: owner.tenantId, apiKeyId, clientIp, keyOwner: owner };
   }
 
   /** ENABLED / DISABLED for the switch, UPDATED with each other changed field's old and new value. */

@@ -18,6 +18,9 @@ export enum AuditAction {
   SERVICE_ACCOUNT_ENABLED = 'SERVICE_ACCOUNT_ENABLED',
   SERVICE_ACCOUNT_DISABLED = 'SERVICE_ACCOUNT_DISABLED',
   SERVICE_ACCOUNT_DELETED = 'SERVICE_ACCOUNT_DELETED',
+  /** A webhook was created or deleted: `details.webhookId`, `details.url`, `details.events` (never its secret). */
+  WEBHOOK_CREATED = 'WEBHOOK_CREATED',
+  WEBHOOK_DELETED = 'WEBHOOK_DELETED',
   /** A refused login, with the real reason in `details.reason` (the client only hears "Invalid username or password"). */
   LOGIN_FAILED = 'LOGIN_FAILED',
   /** A refresh token presented again after it was exchanged: its session was ended. */

@@ -4,7 +4,7 @@ import { Repository, type SelectQueryBuilder } from 'typeorm';
 import { canonicalUserId } from '../common/ids.js';
 import { fetchPage, likePattern, toPage, type Page } from '../common/page.dto.js';
 import { Authority } from '../rights/authority.js';
-import type { Principal } from '../rights/principal.js';
+import type { CredentialOwner, Principal } from '../rights/principal.js';
 import type { AuditPageQueryDto, KeyEventPageQueryDto } from './audit-event.dto.js';
 import { AuditAction, AuditEvent } from './audit-event.entity.js';
 
@@ -18,13 +18,24 @@ export interface AuditRecord {
   clientIp?: string | null;
   count?: number;
   details?: Record<string, unknown>;
+  /** The owner of the key the event is about, as it was: not stored, for listeners (a deleted key's owner is gone from the database). */
+  keyOwner?: CredentialOwner;
 }
+
+/** Hears every batch of events once written (webhooks turn key events into deliveries). */
+export type AuditListener = (records: readonly AuditRecord[]) => Promise<void>;
 
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
+  private readonly listeners: AuditListener[] = [];
 
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+
+  /** `listener` hears each batch after it is written, before `record` returns; its failure is logged, like a failed write. */
+  onRecorded(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
 
   /**
    * Writes events, in one statement however many (a wrong-key flood flushes thousands at once:
@@ -53,6 +64,13 @@ export class AuditService {
       );
     } catch (error) {
       this.logger.error(`Could not write ${records.length} audit event(s): ${(error as Error).message}`);
+    }
+    for (const listener of this.listeners) {
+      try {
+        await listener(records);
+      } catch (error) {
+        this.logger.error(`A listener failed on ${records.length} audit event(s): ${(error as Error).message}`, (error as Error).stack);
+      }
     }
   }
 

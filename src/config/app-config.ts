@@ -143,6 +143,29 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'info' | 'debug' | 'verbose' | 'trace' = 'log';
 
+  /**
+   * Webhook URLs may lead to loopback, private and link-local addresses (a receiver on the same
+   * host or network); off, such a URL is refused when the webhook is created and again at delivery.
+   */
+  @Transform(({ value }) => toStrictBoolean(value)) @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE_URLS = false;
+
+  /** How often each instance looks for webhook deliveries that are due, in milliseconds. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
+  WEBHOOKS_POLL_MS = 1000;
+
+  /** How often each instance looks for keys crossing 30, 7 or 1 days before expiry, in milliseconds. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(60_000)
+  WEBHOOKS_EXPIRY_SCAN_MS = 30_000;
+
+  /** How long a receiver has to answer a delivery before the attempt counts as failed, in milliseconds. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  WEBHOOKS_TIMEOUT_MS = 10_000;
+
+  /** Webhooks a tenant may have (and system-wide ones, counted together). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOKS_MAX_PER_TENANT = 20;
+
   get embedded(): boolean {
     return !this.DATABASE_URL;
   }

@@ -9,8 +9,10 @@ import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from '../users/user.entity.js';
 import type { EmbeddedDatabase } from './embedded-pool.js';
 import { migrations } from './migrations/index.js';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { Webhook } from '../webhooks/webhook.entity.js';
 
-export const entities = [Tenant, Customer, User, ServiceAccount, ApiKey, AuditEvent, Session];
+export const entities = [Tenant, Customer, User, ServiceAccount, ApiKey, AuditEvent, Session, Webhook, WebhookDelivery];
 
 /**
  * One description of the database for the app and the TypeORM CLI alike: the PostgreSQL server

@@ -85,6 +85,7 @@ const TAGS: Record<string, string> = {
   tenants: 'Tenants',
   customers: 'The customers of a tenant',
   metrics: 'Prometheus metrics, for operators (RIGHT_METRICS_READ)',
+  webhooks: 'Signed POSTs of key events to receivers (RIGHT_USER_WEBHOOKS)',
 };
 
 /** Every tag the operations use, declared once at the top (the order they first appear in). */
@@ -117,6 +118,7 @@ const PATH_PARAMETERS: Record<string, Pick<ParameterObject, 'description' | 'sch
   serviceAccountId: { description: "The service account's id", schema: UUID_PARAMETER, example: EXAMPLE_UUID },
   tenantId: { description: "The tenant's id", schema: UUID_PARAMETER, example: EXAMPLE_UUID },
   customerId: { description: "The customer's id", schema: UUID_PARAMETER, example: EXAMPLE_UUID },
+  webhookId: { description: "The webhook's id", schema: UUID_PARAMETER, example: EXAMPLE_UUID },
   path: {
     description: 'For Envoy (`path_prefix`): the original path after `/api/forward-auth/`',
     schema: { type: 'string', minLength: 1, maxLength: 8192 },
@@ -147,6 +149,7 @@ const THROTTLED_PUBLIC: Record<string, string> = {
 const UNKNOWN_IDS_IN_BODY: Record<string, string> = {
   UsersController_create: 'The tenant or customer named is unknown',
   ServiceAccountsController_create: 'The customer named is unknown',
+  WebhooksController_create: 'The tenant named is unknown',
 };
 
 /** Seconds, as the server's `Retry-After` header says them. */
