@@ -33,7 +33,8 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Readiness: 200 when the database answers, 503 when it does not.
+         * @description Readiness: 200 when the database answers, 503 when it does not. Redis is not needed: without it
+         *     the answer says limits count per instance (`rateLimits: local`, and `degraded` when REDIS_URL is set).
          */
         get: operations["HealthController_ready"];
         put?: never;
@@ -731,6 +732,20 @@ export interface components {
              */
             status: "ok";
         };
+        ReadinessDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /**
+             * @example redis
+             * @enum {string}
+             */
+            rateLimits: "redis" | "local";
+            /** @enum {string} */
+            redis?: "up" | "down";
+        };
         RightDescriptionDto: {
             /** @example RIGHT_TELEMETRY_READ */
             name: string;
@@ -883,6 +898,24 @@ export interface components {
             rights?: string[];
         };
         CreateApiKeyDto: {
+            allowedCidrs?: string[] | null;
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit?: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds?: number;
+            } | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: date-time
              * @description When the key stops working (ISO 8601, in the future). Absent or null: never.
@@ -901,6 +934,25 @@ export interface components {
             rights?: string[];
         };
         CreatedApiKeyDto: {
+            /** @description Uses allowed per window, for the whole cluster; null: no limit. */
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds: number;
+            } | null;
+            /** @description The owner's JSON object, returned by verify; null: none. */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description The whole key, `NNSXS.<id>.<secret>`. Copy it now: it is not stored and never shown again.
              * @example NNSXS.ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI.LQD7A5VGEXNZ7F7PNTVUPMPDEB5XBJMTIH6ESUEE622VU2FQVESA
@@ -937,8 +989,29 @@ export interface components {
             lastUsedAt: string | null;
             /** @description The key this one replaced by a roll; null for a key created as new. */
             rolledFromId: string | null;
+            /** @description The addresses (CIDRs) the key may be used from; null: any. */
+            allowedCidrs: string[] | null;
         };
         ApiKeyDto: {
+            /** @description Uses allowed per window, for the whole cluster; null: no limit. */
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds: number;
+            } | null;
+            /** @description The owner's JSON object, returned by verify; null: none. */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
             /** @description The key's id: the middle part of `NNSXS.<id>.<secret>`. */
             id: string;
             /**
@@ -970,6 +1043,8 @@ export interface components {
             lastUsedAt: string | null;
             /** @description The key this one replaced by a roll; null for a key created as new. */
             rolledFromId: string | null;
+            /** @description The addresses (CIDRs) the key may be used from; null: any. */
+            allowedCidrs: string[] | null;
         };
         ApiKeyPageDto: {
             data: components["schemas"]["ApiKeyDto"][];
@@ -980,6 +1055,24 @@ export interface components {
             hasNext: boolean;
         };
         UpdateApiKeyDto: {
+            allowedCidrs?: string[] | null;
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit?: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds?: number;
+            } | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: date-time
              * @description A future time, or null for never.
@@ -1078,6 +1171,12 @@ export interface components {
              *     ]
              */
             rights?: string[];
+            /**
+             * @description The address of the client that presented the key, as the calling service saw it (IPv4 or IPv6),
+             *     checked against the key's `allowedCidrs`. Absent: the address of the service calling verify.
+             * @example 203.0.113.7
+             */
+            address?: string;
         };
         KeyOwnerDto: {
             /** @enum {string} */
@@ -1087,14 +1186,18 @@ export interface components {
             customerId: string | null;
         };
         VerifyKeyResultDto: {
+            /** @description The metadata the key's owner attached to it; null when none. */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: int32
-             * @description With RATE_LIMITED: seconds before the key is checked again.
+             * @description With RATE_LIMITED: seconds before the key is checked again (past its failure limit, or its rate limit).
              */
             retryAfter?: number;
             valid: boolean;
             /** @enum {string} */
-            code: "VALID" | "MALFORMED" | "NOT_FOUND" | "DISABLED" | "EXPIRED" | "OWNER_DISABLED" | "INSUFFICIENT_RIGHTS" | "RATE_LIMITED";
+            code: "VALID" | "MALFORMED" | "NOT_FOUND" | "DISABLED" | "EXPIRED" | "OWNER_DISABLED" | "INSUFFICIENT_RIGHTS" | "ADDRESS_NOT_ALLOWED" | "RATE_LIMITED";
             keyId?: string;
             owner?: components["schemas"]["KeyOwnerDto"];
             /** @description The key's effective rights now, pseudo-rights expanded. */
@@ -1228,7 +1331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthDto"];
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
             /** @description A bug: logged with its stack, answered without details */

@@ -258,6 +258,9 @@ describe('keygate CLI', () => {
         updatedAt: expect.any(String),
         lastUsedAt: null,
         rolledFromId: null,
+        allowedCidrs: null,
+        rateLimit: null,
+        metadata: null,
       });
       expect(run.stderr).toMatch(/shown only this once and cannot be retrieved again/);
       expect(run.stderr).not.toContain(created.key);
