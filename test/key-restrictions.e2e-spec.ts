@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { generateApiKey } from '../src/api-keys/api-key-format.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeed } from '../src/database/change-feed.js';
 import { Client, World, type TestUser } from './support/client.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { ACCESS_POLICY_FIXTURE, createTestDatabase, startTestApp, type TestApp, type TestDatabase } from './support/test-app.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -220,5 +222,82 @@ describe.skipIf(!process.env.DATABASE_URL)('one limit for the cluster: two insta
     expect((await world.client.patch(`/api/users/me/api-keys/${made.id}`, { allowedCidrs: ['203.0.113.0/24'] }, { jwt: owner.jwt })).status).toBe(200);
     await heard;
     expect(await other.get('/api/auth/user', { key: made.key })).toMatchObject({ status: 403, body: { reason: 'ADDRESS_NOT_ALLOWED' } });
+  });
+});
+
+describe('a Redis outage: keys keep working, limits count locally meanwhile, and Redis takes over again by itself', () => {
+  const redis = redisOfThisRun();
+  const url = new URL(REDIS_URL);
+  const proxy = new TcpProxy(url.hostname, Number(url.port || 6379));
+  let sut: TestApp;
+  let world: World;
+  let owner: TestUser;
+
+  beforeAll(async () => {
+    await proxy.start();
+    sut = await startTestApp({ ...redis.env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    world = new World(sut);
+    owner = await world.makeTenantAdmin();
+  });
+  afterAll(async () => {
+    await sut?.close();
+    await proxy.stop();
+    await redis.flush();
+  });
+
+  const ready = async () => (await world.client.get('/api/health/ready')).body;
+
+  it('counts in Redis, then locally while Redis is away (still ready, degraded), then in Redis again', async () => {
+    await expect.poll(ready, { timeout: 5000 }).toEqual({ status: 'ok', rateLimits: 'redis', redis: 'up' });
+    const made = await world.makeKey(owner, { rateLimit: { limit: 2, windowSeconds: 60 } });
+    const use = async () => (await world.client.get('/api/auth/user', { key: made.key })).status;
+    expect([await use(), await use(), await use()]).toEqual([200, 200, 429]);
+    const stored = new Redis(REDIS_URL);
+    expect(await stored.keys(`${redis.env.REDIS_KEY_PREFIX}*`)).toHaveLength(1);
+    await stored.quit();
+
+    await proxy.cut();
+    await expect.poll(ready, { timeout: 5000 }).toEqual({ status: 'degraded', rateLimits: 'local', redis: 'down' });
+    // the local count starts afresh: the key works, within its limit on this instance
+    expect([await use(), await use(), await use()]).toEqual([200, 200, 429]);
+    expect((await world.client.get('/api/auth/user', { jwt: owner.jwt })).status).toBe(200);
+
+    await proxy.restore();
+    await expect.poll(ready, { timeout: 10_000 }).toEqual({ status: 'ok', rateLimits: 'redis', redis: 'up' });
+    // Redis's own count, which still holds the first window's uses
+    expect(await use()).toBe(429);
+  });
+});
+
+describe('failure limits for the cluster: two instances counting wrong keys in one Redis', () => {
+  const redis = redisOfThisRun();
+  let instanceA: TestApp;
+  let instanceB: TestApp;
+
+  beforeAll(async () => {
+    // databases of their own: failures against an address need none in common, only Redis
+    instanceA = await startTestApp({ ...redis.env, AUTH_MAX_FAILURES_PER_MINUTE: '4' });
+    instanceB = await startTestApp({ ...redis.env, AUTH_MAX_FAILURES_PER_MINUTE: '4' });
+  });
+  afterAll(async () => {
+    await instanceA?.close();
+    await instanceB?.close();
+    await redis.flush();
+  });
+
+  it('a block reached across instances refuses on each from its next counted failure', async () => {
+    const [a, b] = [new Client(instanceA.url), new Client(instanceB.url)];
+    for (const app of [a, b]) await expect.poll(async () => (await app.get('/api/health/ready')).body.rateLimits, { timeout: 5000 }).toBe('redis');
+    const wrong = async (client: Client) => {
+      const status = (await client.get('/api/auth/user', { key: generateApiKey().key })).status;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return status;
+    };
+    expect([await wrong(a), await wrong(a), await wrong(b), await wrong(b)]).toEqual([401, 401, 401, 401]);
+    // B's fourth failure was the cluster's fourth: B is blocked
+    expect(await wrong(b)).toBe(429);
+    // A counted only two: its next failure is checked, and Redis's answer blocks A too
+    expect(await wrong(a)).toBe(401);
+    expect(await wrong(a)).toBe(429);
   });
 });

@@ -38,7 +38,7 @@ export class RateLimiters {
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) return counted(false, outcome);
       this.redis.reportError('Counting a use', outcome);
-      return { allowed: true, remaining: 0, resetSeconds: 1 };
+      return { allowed: true, remaining: points, resetSeconds: 1 };
     }
   }
 }
