@@ -13,11 +13,13 @@ export interface Flag {
   value?: string;
   description: string;
   required?: boolean;
+  /** Given any number of times: its value is the list. */
+  multiple?: boolean;
   short?: string;
   section?: FlagSection;
 }
 
-export type FlagValues = Record<string, string | boolean | undefined>;
+export type FlagValues = Record<string, string | string[] | boolean | undefined>;
 
 export interface Command {
   /** The words that name it, e.g. `['users', 'api-keys', 'create']`. */
@@ -67,7 +69,7 @@ export function asksForHelp(args: readonly string[]): boolean {
 /** The command's flags from the arguments; anything it does not know is a UsageError. */
 export function parseFlags(command: Command, args: string[]): FlagValues {
   const options = Object.fromEntries(
-    [...command.flags, ...givenRightFlags(command, args), HELP_FLAG].map((flag) => [flag.name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}) }]),
+    [...command.flags, ...givenRightFlags(command, args), HELP_FLAG].map((flag) => [flag.name, { type: flag.type, ...(flag.multiple ? { multiple: true } : {}), ...(flag.short ? { short: flag.short } : {}) }]),
   );
   let values: FlagValues;
   try {
