@@ -258,14 +258,23 @@ describe('a Redis outage: keys keep working, limits count locally meanwhile, and
 
     await proxy.cut();
     await expect.poll(ready, { timeout: 5000 }).toEqual({ status: 'degraded', rateLimits: 'local', redis: 'down' });
-    // the local count starts afresh: the key works, within its limit on this instance
-    expect([await use(), await use(), await use()]).toEqual([200, 200, 429]);
+    // what Redis said stands until its window ends; a key it has not counted is counted here, within its limit
+    expect(await use()).toBe(429);
+    const other = await world.makeKey(owner, { rateLimit: { limit: 2, windowSeconds: 60 } });
+    const useOther = async () => (await world.client.get('/api/auth/user', { key: other.key })).status;
+    expect([await useOther(), await useOther(), await useOther()]).toEqual([200, 200, 429]);
     expect((await world.client.get('/api/auth/user', { jwt: owner.jwt })).status).toBe(200);
 
     await proxy.restore();
     await expect.poll(ready, { timeout: 10_000 }).toEqual({ status: 'ok', rateLimits: 'redis', redis: 'up' });
     // Redis's own count, which still holds the first window's uses
     expect(await use()).toBe(429);
+    // and Redis counts again: a new key's uses reach it
+    const third = await world.makeKey(owner, { rateLimit: { limit: 2, windowSeconds: 60 } });
+    expect((await world.client.get('/api/auth/user', { key: third.key })).status).toBe(200);
+    const counted = new Redis(REDIS_URL);
+    expect((await counted.keys(`${redis.env.REDIS_KEY_PREFIX}*`)).length).toBe(2);
+    await counted.quit();
   });
 });
 

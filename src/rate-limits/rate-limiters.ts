@@ -6,6 +6,10 @@ import { RedisConnection } from './redis-connection.js';
 export interface Counted {
   allowed: boolean;
   remaining: number;
+  /** Points counted in the window so far, these included. */
+  consumed: number;
+  /** Milliseconds until the window ends. */
+  resetMs: number;
   /** Seconds until the window ends (at least 1). */
   resetSeconds: number;
 }
@@ -38,11 +42,17 @@ export class RateLimiters {
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) return counted(false, outcome);
       this.redis.reportError('Counting a use', outcome);
-      return { allowed: true, remaining: points, resetSeconds: 1 };
+      return { allowed: true, remaining: points, consumed: points, resetMs: 1000, resetSeconds: 1 };
     }
   }
 }
 
 function counted(allowed: boolean, res: RateLimiterRes): Counted {
-  return { allowed, remaining: Math.max(0, res.remainingPoints), resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+  return {
+    allowed,
+    remaining: Math.max(0, res.remainingPoints),
+    consumed: res.consumedPoints,
+    resetMs: Math.max(0, res.msBeforeNext),
+    resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+  };
 }

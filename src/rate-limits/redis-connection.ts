@@ -25,6 +25,8 @@ export class RedisConnection implements OnApplicationShutdown {
     this.client = config.REDIS_URL
       ? new Redis(config.REDIS_URL, {
           enableOfflineQueue: false,
+          // commands of the same tick leave in one write: under load, one syscall for many requests' counts
+          enableAutoPipelining: true,
           maxRetriesPerRequest: 1,
           commandTimeout: 1000,
           connectTimeout: 2000,

@@ -1,12 +1,8 @@
 import { ForbiddenException, HttpException, Injectable } from '@nestjs/common';
 import { BlockList, isIP } from 'node:net';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { TooManyRequestsException } from '../../common/too-many-requests.exception.js';
-import { RateLimiters } from '../../rate-limits/rate-limiters.js';
+import { KeyRateLimitedException } from './key-rate-limited.exception.js';
+import { KeyRateLimits } from './key-rate-limits.js';
 import type { KeyUseRestrictions, Principal } from '../../rights/principal.js';
-
-/** The name of a key's quota policy in the RateLimit headers. */
-const POLICY = '"key"';
 
 /** A key used from an address it does not allow: 403 naming the reason. */
 export class AddressNotAllowedException extends ForbiddenException {
@@ -17,39 +13,23 @@ export class AddressNotAllowedException extends ForbiddenException {
   }
 }
 
-/**
- * A key past its rate limit: 429 with Retry-After and the RateLimit-Policy / RateLimit headers of
- * draft-ietf-httpapi-ratelimit-headers-10 (`"key";q=<limit>;w=<window>`, `"key";r=0;t=<seconds>`).
- */
-export class KeyRateLimitedException extends TooManyRequestsException {
-  readonly reason = 'RATE_LIMITED';
-  readonly responseHeaders: Record<string, string>;
-
-  constructor({ limit, windowSeconds }: { limit: number; windowSeconds: number }, retryAfter: number) {
-    super(`This API key is past its rate limit of ${limit} uses a ${windowSeconds} s window; retry in ${retryAfter} s`, retryAfter);
-    this.responseHeaders = { 'RateLimit-Policy': `${POLICY};q=${limit};w=${windowSeconds}`, RateLimit: `${POLICY};r=0;t=${retryAfter}` };
-    Object.assign(this.getResponse() as object, { reason: 'RATE_LIMITED' });
-  }
-}
-
+export { KeyRateLimitedException };
 export type RestrictionRefusal = AddressNotAllowedException | KeyRateLimitedException;
 
 /**
  * Checks a key's restrictions once its credential has been accepted: the address first (a request
  * from elsewhere uses up nothing), then one use of its rate limit. A key without restrictions
  * (`principal.restrictions === null`) costs a comparison; one with only addresses, a BlockList
- * lookup; a rate limit, one Redis round trip (or a memory count without Redis).
+ * lookup; a rate limit, a lease's countdown, and a Redis round trip per lease (KeyRateLimits).
  */
 @Injectable()
 export class KeyRestrictions {
   /** Built once per key entry: the cached principal keeps its restrictions object. */
   private readonly blockLists = new WeakMap<KeyUseRestrictions, BlockList>();
-  /** One limiter per (limit, window): a key's count is in it under the key's id. */
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly rateLimiters: RateLimiters) {}
+  constructor(private readonly rateLimits: KeyRateLimits) {}
 
-  /** Why the key may not be used now, or undefined when it may (a promise only when a rate limit counts). */
+  /** Why the key may not be used now, or undefined when it may (a promise only when a lease of its rate limit must be taken). */
   check(principal: Principal, address: string): RestrictionRefusal | undefined | Promise<RestrictionRefusal | undefined> {
     const restrictions = principal.restrictions;
     if (restrictions === null) return undefined;
@@ -68,17 +48,9 @@ export class KeyRestrictions {
     return family !== 0 && list.check(mapped, family === 4 ? 'ipv4' : 'ipv6') ? undefined : new AddressNotAllowedException(mapped);
   }
 
-  /** Counts one use of the key; 429 past its limit. */
-  async use(keyId: string, rateLimit: { limit: number; windowSeconds: number }): Promise<KeyRateLimitedException | undefined> {
-    const id = `${rateLimit.limit}/${rateLimit.windowSeconds}`;
-    let limiter = this.limiters.get(id);
-    if (limiter === undefined) {
-      // the window is in the name: a key whose window changes starts a new count
-      limiter = this.rateLimiters.create(`key:${rateLimit.windowSeconds}:`, rateLimit.limit, rateLimit.windowSeconds);
-      this.limiters.set(id, limiter);
-    }
-    const counted = await this.rateLimiters.count(limiter, keyId);
-    return counted.allowed ? undefined : new KeyRateLimitedException(rateLimit, counted.resetSeconds);
+  /** Counts one use of the key; 429 past its limit (synchronous while this instance holds a lease of its uses). */
+  use(keyId: string, rateLimit: { limit: number; windowSeconds: number }): KeyRateLimitedException | undefined | Promise<KeyRateLimitedException | undefined> {
+    return this.rateLimits.use(keyId, rateLimit);
   }
 }
 
