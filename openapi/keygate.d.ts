@@ -1382,7 +1382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1391,11 +1391,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1472,7 +1476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1481,11 +1485,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1557,7 +1565,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1566,11 +1574,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1638,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1665,11 +1677,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1739,7 +1755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1757,11 +1773,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1829,7 +1849,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1856,11 +1876,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1934,7 +1958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1961,11 +1985,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2035,7 +2063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2053,11 +2081,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2129,7 +2161,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2138,11 +2170,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2210,7 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2228,11 +2264,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2302,7 +2342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2320,11 +2360,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2392,7 +2436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2410,11 +2454,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2488,7 +2536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2506,11 +2554,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2588,7 +2640,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2606,11 +2658,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2684,7 +2740,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2711,11 +2767,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,7 +2850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2808,11 +2868,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2885,7 +2949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2903,11 +2967,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2986,7 +3054,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3013,11 +3081,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3096,7 +3168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3123,11 +3195,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3211,7 +3287,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3229,11 +3305,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3311,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3329,11 +3409,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3407,7 +3491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3434,11 +3518,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3513,7 +3601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3531,11 +3619,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3608,7 +3700,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3626,11 +3718,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3709,7 +3805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3736,11 +3832,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,7 +3919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3846,11 +3946,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3934,7 +4038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3952,11 +4056,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4215,11 +4323,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4274,7 +4386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4283,11 +4395,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4355,7 +4471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4364,11 +4480,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4466,6 +4586,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4563,6 +4687,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4660,6 +4788,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4757,6 +4889,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4854,6 +4990,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4951,6 +5091,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5048,6 +5192,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5115,7 +5263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5133,11 +5281,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5205,7 +5357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5223,11 +5375,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5295,7 +5451,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,11 +5469,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5385,7 +5545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5403,11 +5563,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5475,7 +5639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5493,11 +5657,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5565,7 +5733,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5583,11 +5751,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5655,7 +5827,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5673,11 +5845,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5733,7 +5909,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5742,11 +5918,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5818,7 +5998,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5827,11 +6007,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5899,7 +6083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5908,11 +6092,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5980,7 +6168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5998,11 +6186,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6074,7 +6266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6083,11 +6275,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6155,7 +6351,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6164,11 +6360,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6236,7 +6436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6254,11 +6454,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
