@@ -1,5 +1,6 @@
 // npm run bench [-- --keys 1000000] [--rounds 9] [--duration 2] [--connections 50] [--url http://host:port]
 //                [--only <label regex>] [--profile] [--pin] [--compare-keys 1000000] [--compare-build <dir>]
+//                [--redis-url redis://127.0.0.1:6379 | none]
 //
 // Starts keygate on the PostgreSQL server (a schema of its own), seeds users and keys with SQL,
 // warms up, then drives load with autocannon from a separate process and prints each route's
@@ -15,6 +16,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { generateApiKey, hashSecret } from '../dist/src/api-keys/api-key-format.js';
 import { startNginx } from './nginx.mjs';
@@ -40,6 +42,8 @@ const { values: args } = parseArgs({
     'compare-build': { type: 'string' },
     // through Debian's nginx: auth_request to /api/forward-auth beside auth_request to /api/health and no auth_request
     nginx: { type: 'boolean', default: false },
+    // where the servers count keys' rate limits (a prefix of this run's own, removed at the end); 'none': in memory
+    'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
 const TOTAL_KEYS = Number(args.keys);
@@ -52,6 +56,9 @@ const FLOOD_SECONDS = 8;
 const SECRETS = { JWT_SECRET: randomBytes(32).toString('hex'), API_KEY_HASH_SECRET: randomBytes(32).toString('hex') };
 const ADMIN = { email: 'bench-admin@keygate.test', password: 'bench-password-1' };
 const schema = `kg_bench_${randomBytes(4).toString('hex')}`;
+const REDIS = args['redis-url'] === 'none' ? {} : { REDIS_URL: args['redis-url'], REDIS_KEY_PREFIX: `${schema}:` };
+/** A rate limit no bench run reaches: the scenario measures what counting costs, not refusals. */
+const UNREACHED_LIMIT = { limit: 1_000_000, windowSeconds: 60 };
 const profileDir = join(root, 'bench/results', `profile-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`);
 if (args.profile) mkdirSync(profileDir, { recursive: true });
 const log = (...parts) => console.error('[bench]', ...parts);
@@ -91,6 +98,7 @@ async function startServer(name, serverSchema = schema, serverRoot = root) {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      ...REDIS,
       LAST_USED_FLUSH_SECONDS: '5',
       // the wrong-key runs measure the 401 path itself; with the limit on they would soon get (cheaper) 429s
       AUTH_MAX_FAILURES_PER_MINUTE: '0',
@@ -135,20 +143,25 @@ async function seed(db, adminToken, url, totalKeys) {
   }
   const keyOwners = owners.slice(0, 10);
   const live = [];
-  const insert = async (rows) => {
+  const insert = async (rows, rateLimit = { limit: null, windowSeconds: null }) => {
     const ids = rows.map((r) => r.id);
     await db.query(
-      `INSERT INTO api_keys (id, user_id, secret_hash, description, rights)
-       SELECT id, user_id, secret_hash, 'bench live key', ARRAY['RIGHT_ALL']
+      `INSERT INTO api_keys (id, user_id, secret_hash, description, rights, rate_limit, rate_limit_window_seconds)
+       SELECT id, user_id, secret_hash, 'bench live key', ARRAY['RIGHT_ALL'], $4, $5
          FROM unnest($1::varchar[], $2::uuid[], $3::bytea[]) AS t(id, user_id, secret_hash)`,
-      [ids, rows.map((r) => r.userId), rows.map((r) => r.hash)],
+      [ids, rows.map((r) => r.userId), rows.map((r) => r.hash), rateLimit.limit, rateLimit.windowSeconds],
     );
   };
-  for (let i = 0; i < LIVE_KEYS + REVOCATIONS; i++) {
-    const key = generateApiKey();
-    live.push({ ...key, userId: keyOwners[i % keyOwners.length].id, hash: hashSecret(SECRETS.API_KEY_HASH_SECRET, key.secret) });
-  }
+  const newKeys = (n) =>
+    Array.from({ length: n }, (_, i) => {
+      const key = generateApiKey();
+      return { ...key, userId: keyOwners[i % keyOwners.length].id, hash: hashSecret(SECRETS.API_KEY_HASH_SECRET, key.secret) };
+    });
+  live.push(...newKeys(LIVE_KEYS + REVOCATIONS));
   await insert(live);
+  // as many keys again with a rate limit, counted in Redis (or in memory with --redis-url none)
+  const limited = newKeys(LIVE_KEYS);
+  await insert(limited, UNREACHED_LIMIT);
   const filler = totalKeys - live.length;
   if (filler > 0) {
     log(`seeding ${filler.toLocaleString()} more keys with SQL`);
@@ -165,7 +178,7 @@ async function seed(db, adminToken, url, totalKeys) {
   }
   // vacuumed now, so that autovacuum does not take its turn on the seeded rows in the middle of a measurement
   await db.query('VACUUM ANALYZE api_keys');
-  return { live: live.slice(0, LIVE_KEYS), spare: live.slice(LIVE_KEYS), owners };
+  return { live: live.slice(0, LIVE_KEYS), spare: live.slice(LIVE_KEYS), limited, owners };
 }
 
 let loadRun = 0;
@@ -342,6 +355,21 @@ async function coldBurst(url, db, headerSets) {
 }
 
 /** A server on a schema of its own, seeded with `totalKeys` keys, and the credentials to drive it with. */
+/** Removes what this run wrote in Redis (its prefix's keys), and nothing else. */
+async function forgetRedisKeys() {
+  if (!REDIS.REDIS_URL) return;
+  const redis = new Redis(REDIS.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${REDIS.REDIS_KEY_PREFIX}*`);
+    if (keys.length) await redis.del(...keys);
+  } catch (error) {
+    log(`could not remove this run's Redis keys: ${error.message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function prepare(name, totalKeys, serverSchema, cleanup, serverRoot = root) {
   const db = new pg.Client({ connectionString: args['database-url'] });
   await db.connect();
@@ -349,6 +377,7 @@ async function prepare(name, totalKeys, serverSchema, cleanup, serverRoot = root
   cleanup.push(async () => {
     await db.query(`DROP SCHEMA ${serverSchema} CASCADE`).catch(() => undefined);
     await db.end();
+    await forgetRedisKeys();
   });
   await db.query(`SET search_path TO ${serverSchema}`);
   const server = args.url ? { name, url: args.url } : await startServer(name, serverSchema, serverRoot);
@@ -359,7 +388,7 @@ async function prepare(name, totalKeys, serverSchema, cleanup, serverRoot = root
   const login = await api(server.url, 'POST', '/api/auth/login', { body: { username: ADMIN.email, password: ADMIN.password } });
   const adminToken = login.body.token;
   log(`seeding ${totalKeys.toLocaleString()} keys in schema ${serverSchema}`);
-  const { live, spare, owners } = await seed(db, adminToken, server.url, totalKeys);
+  const { live, spare, limited, owners } = await seed(db, adminToken, server.url, totalKeys);
   const [{ count }] = (await db.query('SELECT count(*)::int AS count FROM api_keys')).rows;
   const jwts = [];
   for (const owner of owners.slice(0, 10)) {
@@ -367,6 +396,7 @@ async function prepare(name, totalKeys, serverSchema, cleanup, serverRoot = root
   }
   const credentials = {
     xAuth: live.map((k) => ({ 'X-Authorization': `ApiKey ${k.key}` })),
+    rateLimited: limited.map((k) => ({ 'X-Authorization': `ApiKey ${k.key}` })),
     bearer: live.map((k) => ({ Authorization: `Bearer ${k.key}` })),
     jwt: jwts.map((t) => ({ Authorization: `Bearer ${t}` })),
     unknownIds: live.map(() => ({ 'X-Authorization': `ApiKey ${generateApiKey().key}` })),
@@ -383,10 +413,11 @@ async function prepare(name, totalKeys, serverSchema, cleanup, serverRoot = root
   return { server, db, count, adminToken, spare, owners, credentials, schema: serverSchema };
 }
 
-function scenariosFor({ xAuth, bearer, jwt, unknownIds, wrongSecrets, malformed, verifier, verifyBodies, verifyUnknownBodies, forwarded, forwardedUnknown }) {
+function scenariosFor({ xAuth, rateLimited, bearer, jwt, unknownIds, wrongSecrets, malformed, verifier, verifyBodies, verifyUnknownBodies, forwarded, forwardedUnknown }) {
   return [
     { label: 'baseline: GET /api/health (no credentials)', path: '/api/health', headerSets: [{}] },
     { label: 'GET /api/rights, X-Authorization: ApiKey (1,000 keys)', path: '/api/rights', headerSets: xAuth },
+    { label: `GET /api/rights, rate-limited key, counted ${REDIS.REDIS_URL ? 'in Redis' : 'in memory'} (1,000 keys)`, path: '/api/rights', headerSets: rateLimited },
     { label: 'GET /api/rights, Authorization: Bearer <key> (1,000 keys)', path: '/api/rights', headerSets: bearer },
     { label: 'GET /api/rights, Authorization: Bearer <JWT> (10 users)', path: '/api/rights', headerSets: jwt },
     { label: 'wrong key: unknown id (1,000 ids)', path: '/api/rights', headerSets: unknownIds },

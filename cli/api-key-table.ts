@@ -1,9 +1,10 @@
 import type { Schemas } from './api-types.js';
+import { restrictionsCell } from './key-restriction-flags.js';
 import { oneLine } from './cli-error.js';
 import { type Column, type Page, type PageWindow, pageTable, shorten, timeOrNever } from './page-table.js';
 
 /** The fields of a key object that the table shows. */
-export type ApiKeyRow = Pick<Schemas['ApiKeyDto'], 'id' | 'ownerType' | 'ownerId' | 'description' | 'status' | 'expiresAt' | 'lastUsedAt' | 'rights'>;
+export type ApiKeyRow = Pick<Schemas['ApiKeyDto'], 'id' | 'ownerType' | 'ownerId' | 'description' | 'status' | 'expiresAt' | 'lastUsedAt' | 'rights' | 'allowedCidrs' | 'rateLimit'>;
 
 const COLUMNS: readonly Column<ApiKeyRow>[] = [
   ['ID', (key) => key.id],
@@ -13,6 +14,7 @@ const COLUMNS: readonly Column<ApiKeyRow>[] = [
   ['STATUS', (key) => key.status],
   ['EXPIRES', (key) => timeOrNever(key.expiresAt)],
   ['LAST USED', (key) => timeOrNever(key.lastUsedAt)],
+  ['RESTRICTIONS', restrictionsCell],
   ['RIGHTS', (key) => key.rights.join(',')],
 ];
 

@@ -33,7 +33,8 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Readiness: 200 when the database answers, 503 when it does not.
+         * @description Readiness: 200 when the database answers, 503 when it does not. Redis is not needed: without it
+         *     the answer says limits count per instance (`rateLimits: local`, and `degraded` when REDIS_URL is set).
          */
         get: operations["HealthController_ready"];
         put?: never;
@@ -795,6 +796,20 @@ export interface components {
              */
             status: "ok";
         };
+        ReadinessDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /**
+             * @example redis
+             * @enum {string}
+             */
+            rateLimits: "redis" | "local";
+            /** @enum {string} */
+            redis?: "up" | "down";
+        };
         RightDescriptionDto: {
             /** @example RIGHT_TELEMETRY_READ */
             name: string;
@@ -947,6 +962,24 @@ export interface components {
             rights?: string[];
         };
         CreateApiKeyDto: {
+            allowedCidrs?: string[] | null;
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit?: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds?: number;
+            } | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: date-time
              * @description When the key stops working (ISO 8601, in the future). Absent or null: never.
@@ -965,6 +998,25 @@ export interface components {
             rights?: string[];
         };
         CreatedApiKeyDto: {
+            /** @description Uses allowed per window, for the whole cluster; null: no limit. */
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds: number;
+            } | null;
+            /** @description The owner's JSON object, returned by verify; null: none. */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description The whole key, `NNSXS.<id>.<secret>`. Copy it now: it is not stored and never shown again.
              * @example NNSXS.ZXPW62GWUYNYJIERJDHBIECRJEKYYDMACPPBEUI.LQD7A5VGEXNZ7F7PNTVUPMPDEB5XBJMTIH6ESUEE622VU2FQVESA
@@ -1001,8 +1053,29 @@ export interface components {
             lastUsedAt: string | null;
             /** @description The key this one replaced by a roll; null for a key created as new. */
             rolledFromId: string | null;
+            /** @description The addresses (CIDRs) the key may be used from; null: any. */
+            allowedCidrs: string[] | null;
         };
         ApiKeyDto: {
+            /** @description Uses allowed per window, for the whole cluster; null: no limit. */
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds: number;
+            } | null;
+            /** @description The owner's JSON object, returned by verify; null: none. */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
             /** @description The key's id: the middle part of `NNSXS.<id>.<secret>`. */
             id: string;
             /**
@@ -1034,6 +1107,8 @@ export interface components {
             lastUsedAt: string | null;
             /** @description The key this one replaced by a roll; null for a key created as new. */
             rolledFromId: string | null;
+            /** @description The addresses (CIDRs) the key may be used from; null: any. */
+            allowedCidrs: string[] | null;
         };
         ApiKeyPageDto: {
             data: components["schemas"]["ApiKeyDto"][];
@@ -1044,6 +1119,24 @@ export interface components {
             hasNext: boolean;
         };
         UpdateApiKeyDto: {
+            allowedCidrs?: string[] | null;
+            rateLimit?: {
+                /**
+                 * Format: int32
+                 * @description Uses allowed in a window
+                 * @example 6
+                 */
+                limit?: number;
+                /**
+                 * Format: int32
+                 * @description The window in seconds
+                 * @example 60
+                 */
+                windowSeconds?: number;
+            } | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: date-time
              * @description A future time, or null for never.
@@ -1142,6 +1235,12 @@ export interface components {
              *     ]
              */
             rights?: string[];
+            /**
+             * @description The address of the client that presented the key, as the calling service saw it (IPv4 or IPv6),
+             *     checked against the key's `allowedCidrs`. Absent: the address of the service calling verify.
+             * @example 203.0.113.7
+             */
+            address?: string;
         };
         KeyOwnerDto: {
             /** @enum {string} */
@@ -1151,14 +1250,18 @@ export interface components {
             customerId: string | null;
         };
         VerifyKeyResultDto: {
+            /** @description The metadata the key's owner attached to it; null when none. */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Format: int32
-             * @description With RATE_LIMITED: seconds before the key is checked again.
+             * @description With RATE_LIMITED: seconds before the key is checked again (past its failure limit, or its rate limit).
              */
             retryAfter?: number;
             valid: boolean;
             /** @enum {string} */
-            code: "VALID" | "MALFORMED" | "NOT_FOUND" | "DISABLED" | "EXPIRED" | "OWNER_DISABLED" | "INSUFFICIENT_RIGHTS" | "RATE_LIMITED";
+            code: "VALID" | "MALFORMED" | "NOT_FOUND" | "DISABLED" | "EXPIRED" | "OWNER_DISABLED" | "INSUFFICIENT_RIGHTS" | "ADDRESS_NOT_ALLOWED" | "RATE_LIMITED";
             keyId?: string;
             owner?: components["schemas"]["KeyOwnerDto"];
             /** @description The key's effective rights now, pseudo-rights expanded. */
@@ -1409,7 +1512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthDto"];
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
             /** @description A bug: logged with its stack, answered without details */
@@ -1460,7 +1563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1469,11 +1572,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1550,7 +1657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1559,11 +1666,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1635,7 +1746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1644,11 +1755,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,7 +1831,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1743,11 +1858,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1817,7 +1936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1835,11 +1954,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1907,7 +2030,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1934,11 +2057,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2012,7 +2139,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2039,11 +2166,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2113,7 +2244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2131,11 +2262,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,7 +2342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2216,11 +2351,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2288,7 +2427,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2306,11 +2445,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2380,7 +2523,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2398,11 +2541,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2470,7 +2617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2488,11 +2635,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2566,7 +2717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2584,11 +2735,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2666,7 +2821,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2684,11 +2839,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2762,7 +2921,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2789,11 +2948,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2868,7 +3031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2886,11 +3049,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2963,7 +3130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2981,11 +3148,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3064,7 +3235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,11 +3262,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3174,7 +3349,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3201,11 +3376,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3289,7 +3468,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3307,11 +3486,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3389,7 +3572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3407,11 +3590,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3485,7 +3672,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3512,11 +3699,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3591,7 +3782,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3609,11 +3800,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3686,7 +3881,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3704,11 +3899,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3787,7 +3986,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3814,11 +4013,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3897,7 +4100,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3924,11 +4127,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4012,7 +4219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,11 +4237,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4293,11 +4504,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4352,7 +4567,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4361,11 +4576,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4433,7 +4652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4442,11 +4661,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4544,6 +4767,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4641,6 +4868,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4738,6 +4969,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4835,6 +5070,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4932,6 +5171,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5029,6 +5272,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5126,6 +5373,10 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5193,7 +5444,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5211,11 +5462,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5283,7 +5538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5301,11 +5556,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5373,7 +5632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5391,11 +5650,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5463,7 +5726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5481,11 +5744,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5553,7 +5820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5571,11 +5838,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5643,7 +5914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5661,11 +5932,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5733,7 +6008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5751,11 +6026,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5811,7 +6090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5820,11 +6099,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5896,7 +6179,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5905,11 +6188,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5977,7 +6264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5995,11 +6282,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6079,7 +6370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6097,11 +6388,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6169,7 +6464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6187,11 +6482,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6263,7 +6562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6272,11 +6571,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6344,7 +6647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6353,11 +6656,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6425,7 +6732,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6443,11 +6750,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6519,7 +6830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6528,11 +6839,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6600,7 +6915,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6609,11 +6924,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6681,7 +7000,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`) */
+            /** @description The caller lacks the route's right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6699,11 +7018,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many failed credential checks from this address, or with this key */
+            /** @description Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    /** @description With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>` */
+                    "RateLimit-Policy"?: string;
+                    /** @description With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>` */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { installAuthenticationHook } from './auth/verify/authentication-hook.js';
 import { Authenticator } from './auth/verify/authenticator.js';
+import { KeyRestrictions } from './auth/verify/key-restrictions.js';
 import { installForwardAuthHook } from './auth/platform/forward-auth-hook.js';
 import { ForwardAuth } from './auth/platform/forward-auth.js';
 import { KeyVerifier } from './auth/platform/key-verifier.js';
@@ -51,7 +52,7 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   // closed unless origins are named: a browser on another origin cannot call the API
   if (origins.length) app.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept'] });
   logging.requests.install(fastify, app.get(RouteDurations));
-  installAuthenticationHook(fastify, app.get(Authenticator));
+  installAuthenticationHook(fastify, app.get(Authenticator), app.get(KeyRestrictions));
   installForwardAuthHook(fastify, app.get(ForwardAuth));
   installVerifyHook(fastify, app.get(KeyVerifier));
   installStrictJsonParser(fastify);

@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { loadAccessPolicy } from './rights/access-policy.js';
 import { RightsModule } from './rights/rights.module.js';
 import { ServiceAccountsModule } from './service-accounts/service-accounts.module.js';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), RightsModule.forRoot(loadAccessPolicy(config.ACCESS_POLICY_FILE), config.ACCESS_POLICY_FILE), DatabaseModule, AuditModule, UsersModule, ServiceAccountsModule, ApiKeysModule, AuthModule, MetricsModule, WebhooksModule],
+      imports: [ConfigModule.forRoot(config), RightsModule.forRoot(loadAccessPolicy(config.ACCESS_POLICY_FILE), config.ACCESS_POLICY_FILE), DatabaseModule, RateLimitsModule, AuditModule, UsersModule, ServiceAccountsModule, ApiKeysModule, AuthModule, MetricsModule, WebhooksModule],
       controllers: [HealthController],
     };
   }

@@ -52,6 +52,9 @@ describe('API keys with rights', () => {
         updatedAt: expect.any(String),
         lastUsedAt: null,
         rolledFromId: null,
+        allowedCidrs: null,
+        rateLimit: null,
+        metadata: null,
       });
       expect(reply.body.key.split('.')[1]).toBe(reply.body.id);
       issuedKeys.push(reply.body.key);

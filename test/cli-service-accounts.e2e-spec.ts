@@ -201,8 +201,8 @@ describe('keygate service-accounts', () => {
     const table = await accountKeys(['list', '--service-account-id', account.id, '--output', 'table', '--sort-property', 'description', '--sort-order', 'ASC'], asTenantAdmin);
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +OWNER TYPE +OWNER ID +DESCRIPTION +STATUS +EXPIRES +LAST USED +RIGHTS$/);
-    expect(lines[1]).toMatch(new RegExp(`^${reader.id} +serviceAccount +${account.id} +fleet reader +ACTIVE +never +never +RIGHT_DEVICES_READ$`));
+    expect(lines[0]).toMatch(/^ID +OWNER TYPE +OWNER ID +DESCRIPTION +STATUS +EXPIRES +LAST USED +RESTRICTIONS +RIGHTS$/);
+    expect(lines[1]).toMatch(new RegExp(`^${reader.id} +serviceAccount +${account.id} +fleet reader +ACTIVE +never +never +- +RIGHT_DEVICES_READ$`));
     expect(lines.at(-1)).toBe('Keys 1–2 of 2.');
 
     const fetched = json(await accountKeys(['get', '--service-account-id', account.id, '--api-key-id', reader.id], asTenantAdmin));

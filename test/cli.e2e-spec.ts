@@ -258,12 +258,27 @@ describe('keygate CLI', () => {
         updatedAt: expect.any(String),
         lastUsedAt: null,
         rolledFromId: null,
+        allowedCidrs: null,
+        rateLimit: null,
+        metadata: null,
       });
       expect(run.stderr).toMatch(/shown only this once and cannot be retrieved again/);
       expect(run.stderr).not.toContain(created.key);
 
       const me = await client.get('/api/auth/user', { key: created.key, header: 'authorization' });
       expect(me).toMatchObject({ status: 200, body: { id: admin.id, authentication: { method: 'apiKey', apiKeyId: created.id } } });
+    });
+
+    it('restricts a key: --allowed-cidr (repeated), --rate-limit n/window and --metadata on create and update, none removing one', async () => {
+      const created = await createWithCli(['--name', 'restricted', '--allowed-cidr', '10.0.0.0/8', '--allowed-cidr', '2001:db8::/32', '--rate-limit', '6/60s', '--metadata', '{"plan":"gold"}']);
+      expect(created).toMatchObject({ allowedCidrs: ['10.0.0.0/8', '2001:db8::/32'], rateLimit: { limit: 6, windowSeconds: 60 }, metadata: { plan: 'gold' } });
+      const updated = json(await keygate(['users', 'api-keys', 'update', '--api-key-id', created.id, '--allowed-cidr', 'none', '--rate-limit', '100/1m', '--metadata', 'none'], asAdmin));
+      expect(updated).toMatchObject({ allowedCidrs: null, rateLimit: { limit: 100, windowSeconds: 60 }, metadata: null });
+      const table = await keygate(['users', 'api-keys', 'list', '--output', 'table', '--text-search', 'restricted'], asAdmin);
+      expect(table.stdout).toMatch(new RegExp(`^${created.id} .* 100/60s +RIGHT_ALL$`, 'm'));
+      expectOneLineFailure(await keygate(['users', 'api-keys', 'create', '--name', 'x', '--rate-limit', 'six a minute'], asAdmin), 2, /--rate-limit "six a minute" is not a limit; write it like 6\/60s/);
+      expectOneLineFailure(await keygate(['users', 'api-keys', 'create', '--name', 'x', '--metadata', '[1]'], asAdmin), 2, /--metadata must be a JSON object/);
+      expectOneLineFailure(await keygate(['users', 'api-keys', 'create', '--name', 'x', '--allowed-cidr', '10.0.0.0/40'], asAdmin), 1, /allowedCidrs must be an IPv4 or IPv6 CIDR/);
     });
 
     it('grants the rights whose flags are given, and the server default (RIGHT_ALL, no expiry) without any', async () => {
@@ -291,9 +306,9 @@ describe('keygate CLI', () => {
       const table = await keygate(['users', 'api-keys', 'list', '--output', 'table', '--page-size', '2', '--sort-property', 'description', '--sort-order', 'ASC'], env);
       expect(table.code, table.stderr).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^ID +OWNER TYPE +OWNER ID +DESCRIPTION +STATUS +EXPIRES +LAST USED +RIGHTS$/);
-      expect(lines[1]).toMatch(new RegExp(`^${first.id} +user +${owner.id} +deploy alpha +ACTIVE +never +never +RIGHT_USER_INFO$`));
-      expect(lines[2]).toMatch(new RegExp(`^${second.id} +user +${owner.id} +deploy beta +ACTIVE +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +never +RIGHT_USER_ALL$`));
+      expect(lines[0]).toMatch(/^ID +OWNER TYPE +OWNER ID +DESCRIPTION +STATUS +EXPIRES +LAST USED +RESTRICTIONS +RIGHTS$/);
+      expect(lines[1]).toMatch(new RegExp(`^${first.id} +user +${owner.id} +deploy alpha +ACTIVE +never +never +- +RIGHT_USER_INFO$`));
+      expect(lines[2]).toMatch(new RegExp(`^${second.id} +user +${owner.id} +deploy beta +ACTIVE +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +never +- +RIGHT_USER_ALL$`));
       // the columns line up: every row's status starts where the heading's does
       const statusColumn = lines[0]!.indexOf('STATUS');
       expect(lines[1]!.indexOf('ACTIVE')).toBe(statusColumn);

@@ -50,7 +50,8 @@ describe('every stored column has one shape on both databases', () => {
     await world.makeCustomerUser(owner);
     // a customer-level service account with a key: the accounts' columns, and a key's service_account_id
     const account = await world.makeServiceAccount(owner, { description: 'Gateway', customerId: await world.makeCustomer(owner) });
-    const accountKey = await world.makeAccountKey(account.id, owner);
+    // restrictions and metadata on it, so their columns hold values too
+    const accountKey = await world.makeAccountKey(account.id, owner, { allowedCidrs: ['127.0.0.0/8'], rateLimit: { limit: 100, windowSeconds: 60 }, metadata: { device: 'fleet' } });
     // a rolled key names the key it replaced
     expect((await world.client.post(`/api/service-accounts/${account.id}/api-keys/${accountKey.id}/roll`, { overlapSeconds: 60 }, { jwt: owner.jwt })).status).toBe(201);
     const { key } = await world.makeKey(owner, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() });

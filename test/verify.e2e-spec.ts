@@ -43,6 +43,7 @@ describe('POST /api/keys/verify: another service asks about a key', () => {
       owner: { type: 'user', id: customerUser.id, tenantId: customerUser.tenantId, customerId: customerUser.customerId },
       rights: ['RIGHT_TELEMETRY_READ', 'RIGHT_USER_INFO'],
       expiresAt,
+      metadata: null,
     });
     const account = await world.makeServiceAccount(tenantAdmin, { rights: ['RIGHT_DEVICES_ALL'] });
     const accountKey = await world.makeAccountKey(account.id, tenantAdmin);

@@ -5,6 +5,7 @@ import { type ApiKeyRow, apiKeyTable } from '../api-key-table.js';
 import { UsageError } from '../cli-error.js';
 import type { Command, Flag, FlagValues } from '../command.js';
 import { assertSomeChange, enabledFlag, nonBlankFlag } from '../flag-values.js';
+import { keyRestrictionFlags, keyRestrictions } from '../key-restriction-flags.js';
 import { type ListShape, listFlags, printable, printPage } from '../list-flags.js';
 import type { Page } from '../page-table.js';
 import { selectedRights } from '../right-catalog.js';
@@ -55,6 +56,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
       { ...NAME, required: true },
       owner.flag,
       { name: 'api-key-expiry', type: 'string', value: '<time>', description: 'when the key stops working, RFC 3339 and in the future (default: never)' },
+      ...keyRestrictionFlags(false),
       URL_FLAG,
     ],
     rightsNote: `none given: the server's default, RIGHT_ALL: all that ${owner.holder} may do, now and later`,
@@ -66,6 +68,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
         description: keyName(values),
         expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined),
         rights: await selectedRights(create, values, session),
+        ...keyRestrictions(values, false),
       };
       io.out(printable(await session.request('POST', keysPath(values), { body })));
       io.note('copy the key now: it is shown only this once and cannot be retrieved again');
@@ -95,7 +98,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
 
   const update: Command = {
     path: [...words, 'update'],
-    summary: 'rename, enable or disable an API key, or change its expiry or rights; what is not given stays',
+    summary: 'rename, enable or disable an API key, or change its expiry, rights or restrictions; what is not given stays',
     flags: [
       owner.flag,
       API_KEY_ID,
@@ -103,11 +106,16 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
       { name: 'enable', type: 'boolean', description: 'let the key work again' },
       { name: 'disable', type: 'boolean', description: 'stop the key at once, without deleting it' },
       { name: 'api-key-expiry', type: 'string', value: '<time|never>', description: 'a new expiry, RFC 3339 and in the future, or never' },
+      ...keyRestrictionFlags(true),
       URL_FLAG,
     ],
     rightsNote: "the rights given replace the key's rights",
     holdable: owner.holdable,
-    examples: [`${command} update ${owner.example} --api-key-id <id> --disable`, `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`],
+    examples: [
+      `${command} update ${owner.example} --api-key-id <id> --disable`,
+      `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`,
+      `${command} update ${owner.example} --api-key-id <id> --allowed-cidr 203.0.113.0/24 --rate-limit 6/60s --metadata '{"plan":"gold"}'`,
+    ],
     async run(values, io) {
       const session = openSession(values, io);
       const changes: Schemas['UpdateApiKeyDto'] = {
@@ -115,8 +123,9 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
         enabled: enabledFlag(values),
         expiresAt: parseApiKeyExpiry(values['api-key-expiry'] as string | undefined, { allowNever: true }),
         rights: await selectedRights(update, values, session),
+        ...keyRestrictions(values, true),
       };
-      assertSomeChange(changes, '--name, --enable, --disable, --api-key-expiry or --right-… flags');
+      assertSomeChange(changes, '--name, --enable, --disable, --api-key-expiry, --allowed-cidr, --rate-limit, --metadata or --right-… flags');
       io.out(printable(await session.request('PATCH', keyPath(values), { body: changes })));
     },
   };
@@ -134,7 +143,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
 
   const roll: Command = {
     path: [...words, 'roll'],
-    summary: 'roll an API key: a new key (printed this once) with its name, rights and expiry; the old one works for the overlap, then expires',
+    summary: 'roll an API key: a new key (printed this once) with its name, rights, expiry and restrictions; the old one works for the overlap, then expires',
     flags: [
       owner.flag,
       API_KEY_ID,

@@ -3,9 +3,10 @@ import { api, keyPath, type ApiKey } from './api';
 import { ConfirmDialog, ErrorMessage, Modal, PagedTable, RowActions, SearchBox, SortHeader, toProblem, usePagedList, type Problem } from './components';
 import { formatDateTime } from './format';
 import { GenerateDialog } from './generate-dialog';
-import { RollIcon } from './icons';
+import { RollIcon, ShieldIcon } from './icons';
 import { ownerBound, ownerPhrase, type KeyOwner } from './key-owner';
 import { RightChips } from './rights';
+import { RestrictionsDialog, restrictionsText } from './restrictions';
 import { RollDialog } from './roll-dialog';
 
 /**
@@ -20,6 +21,7 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
   const [generating, setGenerating] = useState(false);
   const [rolling, setRolling] = useState<ApiKey | null>(null);
   const [editing, setEditing] = useState<ApiKey | null>(null);
+  const [restricting, setRestricting] = useState<ApiKey | null>(null);
   const [deleting, setDeleting] = useState<ApiKey | null>(null);
   const [switching, setSwitching] = useState<string | null>(null);
 
@@ -65,6 +67,7 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
               <SortHeader label="Status" property="enabled" query={query} onSort={sortBy} />
               <SortHeader label="Expires" property="expiresAt" query={query} onSort={sortBy} firstOrder="ASC" />
               <th scope="col">Last used</th>
+              <th scope="col">Restrictions</th>
               <th scope="col">Rights</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
@@ -91,6 +94,7 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
                 </td>
                 <td class="when">{key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}</td>
                 <td class="when">{formatDateTime(key.lastUsedAt, 'Not yet')}</td>
+                <td class="restrictions-cell">{restrictionsText(key)}</td>
                 <td>
                   <RightChips rights={key.rights} />
                 </td>
@@ -100,12 +104,19 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
                   onEdit={() => setEditing(key)}
                   onDelete={() => setDeleting(key)}
                   before={
-                    // the server rolls only a working key: a disabled or expired one would come back to life
-                    key.status === 'ACTIVE' && (
-                      <button type="button" class="icon-button" aria-label={`Roll: ${key.description}`} title="Roll: replace with a new key" onClick={() => setRolling(key)}>
-                        <RollIcon />
+                    <>
+                      <button type="button" class="icon-button" aria-label={`Restrictions: ${key.description}`} title="Restrictions and metadata" onClick={() => setRestricting(key)}>
+                        <ShieldIcon />
                       </button>
-                    )
+                      {
+                        // the server rolls only a working key: a disabled or expired one would come back to life
+                        key.status === 'ACTIVE' && (
+                          <button type="button" class="icon-button" aria-label={`Roll: ${key.description}`} title="Roll: replace with a new key" onClick={() => setRolling(key)}>
+                            <RollIcon />
+                          </button>
+                        )
+                      }
+                    </>
                   }
                 />
               </tr>
@@ -144,6 +155,18 @@ export function ApiKeysPanel({ owner }: { owner: KeyOwner }) {
             setEditing(null);
           }}
           onClose={() => setEditing(null)}
+        />
+      )}
+      {restricting && (
+        <RestrictionsDialog
+          keysPath={owner.keysPath}
+          apiKey={restricting}
+          onSaved={(key) => {
+            replace(key);
+            setNotice(`Restrictions of “${key.description}” saved.`);
+            setRestricting(null);
+          }}
+          onClose={() => setRestricting(null)}
         />
       )}
       {deleting && (

@@ -3,6 +3,7 @@ import { api, type CreatedApiKey } from './api';
 import { ErrorMessage, Mistakes, Modal, useSubmit } from './components';
 import { formatDate, formatDateTime } from './format';
 import type { KeyOwner } from './key-owner';
+import { NO_RESTRICTIONS, RestrictionsFields, restrictionsOf } from './restrictions';
 import { RightsField, missingRights, rightsOf, type RightsChoice } from './rights';
 import { ShowKeyOnce } from './show-key-once';
 
@@ -61,22 +62,26 @@ function GenerateForm(props: { owner: KeyOwner; onCancel: () => void; onGenerate
   const [day, setDay] = useState('');
   // all current and future rights (RIGHT_ALL), as the server gives a key created without rights
   const [rights, setRights] = useState<RightsChoice>({ all: true, chosen: [] });
+  const [restrictions, setRestrictions] = useState(NO_RESTRICTIONS);
   const { mistakes, problem, busy, submit } = useSubmit();
 
   const expiry = expiryFor(expiration, day);
 
   function generate(event: Event) {
     event.preventDefault();
+    const restricted = restrictionsOf(restrictions);
     const found = [
       description.trim() ? undefined : 'Enter a description, so you can tell this key from others later.',
       expiry === undefined ? 'Choose a date in the future for the key to expire, or another expiration.' : undefined,
       missingRights(rights, 'key'),
+      ...restricted.mistakes,
     ];
     void submit(found, async () => {
       const key = await api.post<CreatedApiKey>(props.owner.keysPath, {
         description: description.trim(),
         expiresAt: expiry ? expiry.toISOString() : null,
         rights: rightsOf(rights),
+        ...restricted.body,
       });
       props.onGenerated(key);
     });
@@ -135,6 +140,7 @@ function GenerateForm(props: { owner: KeyOwner; onCancel: () => void; onGenerate
         offered={props.owner.offered}
         allHint={`The key may do whatever ${props.owner.type === 'serviceAccount' ? 'the service account' : 'its user'} may do, now and as rights are added.`}
       />
+      <RestrictionsFields draft={restrictions} onChange={setRestrictions} />
       <div class="actions">
         <button type="button" onClick={props.onCancel}>
           Cancel

@@ -32,3 +32,12 @@ export function RollIcon() {
     </svg>
   );
 }
+
+/** A shield: where from and how often a key may be used. */
+export function ShieldIcon() {
+  return (
+    <svg {...common}>
+      <path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6l8-3z" />
+    </svg>
+  );
+}

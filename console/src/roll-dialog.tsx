@@ -29,8 +29,8 @@ function afterRoll(rolled: { overlapSeconds: number; oldEnds: Date }): string {
 }
 
 /**
- * Rolls an active key (POST …/api-keys/{keyId}/roll): a new key with the same description, rights and
- * expiry, shown once, while the old one keeps working for the overlap chosen and is then refused.
+ * Rolls an active key (POST …/api-keys/{keyId}/roll): a new key with the same description, rights,
+ * expiry and restrictions, shown once, while the old one keeps working for the overlap chosen and is then refused.
  */
 export function RollDialog(props: { owner: KeyOwner; apiKey: ApiKey; onRolled: (key: CreatedApiKey) => void; onClose: () => void }) {
   const [rolled, setRolled] = useState<{ created: CreatedApiKey; overlapSeconds: number; oldEnds: Date } | null>(null);
@@ -70,7 +70,7 @@ function RollForm(props: { owner: KeyOwner; apiKey: ApiKey; onRolled: (key: Crea
     <form class="form" onSubmit={roll} noValidate>
       <ErrorMessage problem={problem} />
       <p>
-        “<strong>{apiKey.description}</strong>” is replaced by a new key with the same description, rights and expiry (
+        “<strong>{apiKey.description}</strong>” is replaced by a new key with the same description, rights, expiry and restrictions (
         {apiKey.expiresAt ? formatDateTime(apiKey.expiresAt) : 'never'}). The new key is shown once. Keep the old one working long enough to
         give the new key to every program that uses it.
       </p>

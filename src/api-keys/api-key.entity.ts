@@ -33,6 +33,21 @@ export class ApiKey {
   @Column({ name: 'rolled_from_id', type: 'varchar', length: 39, nullable: true })
   rolledFromId: string | null;
 
+  /** The addresses (CIDRs) the key may be used from; null: any. */
+  @Column({ name: 'allowed_cidrs', type: 'text', array: true, nullable: true })
+  allowedCidrs: string[] | null;
+
+  /** Uses allowed per window, counted for the whole cluster; null (with the window): no limit. */
+  @Column({ name: 'rate_limit', type: 'integer', nullable: true })
+  rateLimit: number | null;
+
+  @Column({ name: 'rate_limit_window_seconds', type: 'integer', nullable: true })
+  rateLimitWindowSeconds: number | null;
+
+  /** The owner's JSON object, handed back by verify; null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  metadata: Record<string, unknown> | null;
+
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { fetchPage, likePattern } from '../common/page.dto.js';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeyPageQueryDto } from './dto/api-key-input.dto.js';
@@ -8,7 +9,7 @@ import type { CredentialOwner } from '../rights/principal.js';
 
 const KEY_ID = /^[A-Z2-7]{39}$/;
 
-type Changes = Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>>;
+type Changes = Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights' | 'allowedCidrs' | 'rateLimit' | 'rateLimitWindowSeconds' | 'metadata'>>;
 
 /** The column that holds an owner of this kind. */
 function ownerColumn(owner: Pick<CredentialOwner, 'type'>): 'user_id' | 'service_account_id' {
@@ -58,7 +59,7 @@ export class ApiKeysRepository {
    * Never a read-modify-save: that could write back a key deleted or disabled in between.
    */
   async updateForOwner(owner: CredentialOwner, id: string, changes: Changes, unlessRightsChanged?: string[]): Promise<ApiKey | null> {
-    const qb = this.keys.createQueryBuilder().update(ApiKey).set(changes).where(`id = :id AND ${ownerColumn(owner)} = :ownerId`, { id, ownerId: owner.id });
+    const qb = this.keys.createQueryBuilder().update(ApiKey).set(changes as QueryDeepPartialEntity<ApiKey>).where(`id = :id AND ${ownerColumn(owner)} = :ownerId`, { id, ownerId: owner.id });
     if (unlessRightsChanged) qb.andWhere('rights = :rights', { rights: unlessRightsChanged });
     const result = await qb.execute();
     return result.affected ? this.keys.findOneBy({ id, ...ownedBy(owner) }) : null;

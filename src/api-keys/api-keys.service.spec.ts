@@ -73,6 +73,8 @@ function makeCaller(keyRights?: Right[]): Principal {
     apiKeyId: keyRights ? 'K0' : null,
     sessionId: keyRights ? null : 's1',
     keyRights: keyRights ?? null,
+    restrictions: null,
+    metadata: null,
     rights: keyRights ? new Set(keyRights) : catalog.authorityRights(Authority.CUSTOMER_USER),
   };
 }

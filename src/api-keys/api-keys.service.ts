@@ -17,6 +17,7 @@ import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, remember
 import type { ApiKey } from './api-key.entity.js';
 import { ApiKeyChanged, ApiKeyNotFound, CannotRollInactiveKey, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { NO_RESTRICTIONS, restrictionChanges, type KeyRestrictionFields } from './key-restriction-rules.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, RollApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
 
 const DAY_MS = 86_400_000;
@@ -88,14 +89,14 @@ export class ApiKeysService {
     const expiresAt = this.checkedExpiry(dto.expiresAt ?? null, true);
     const max = this.config.API_KEYS_MAX_PER_USER;
     if (max > 0 && (await this.keys.countForOwner(owner)) >= max) throw new TooManyApiKeys(owner.id, max, owner.type);
-    return this.issue(caller, owner, { description: dto.description, rights, expiresAt, rolledFromId: null }, clientIp);
+    return this.issue(caller, owner, { description: dto.description, rights, expiresAt, rolledFromId: null, ...NO_RESTRICTIONS, ...restrictionChanges(dto) }, clientIp);
   }
 
   /** A new key for `owner`, shown this once, recorded on the audit trail. */
   private async issue(
     caller: Principal,
     owner: CredentialOwner,
-    fields: Pick<ApiKey, 'description' | 'rights' | 'expiresAt' | 'rolledFromId'>,
+    fields: Pick<ApiKey, 'description' | 'rights' | 'expiresAt' | 'rolledFromId'> & KeyRestrictionFields,
     clientIp: string,
   ): Promise<{ apiKey: ApiKey; key: string }> {
     const generated = generateApiKey();
@@ -113,14 +114,21 @@ export class ApiKeysService {
     await this.audit.record({
       ...this.auditFields(caller, owner, apiKey.id, clientIp),
       action: AuditAction.API_KEY_CREATED,
-      details: { description: apiKey.description, rights: apiKey.rights, expiresAt: apiKey.expiresAt, ...(fields.rolledFromId ? { rolledFromId: fields.rolledFromId } : {}) },
+      details: {
+        description: apiKey.description,
+        rights: apiKey.rights,
+        expiresAt: apiKey.expiresAt,
+        ...(fields.rolledFromId ? { rolledFromId: fields.rolledFromId } : {}),
+        ...(apiKey.allowedCidrs ? { allowedCidrs: apiKey.allowedCidrs } : {}),
+        ...(apiKey.rateLimit !== null ? { rateLimit: { limit: apiKey.rateLimit, windowSeconds: apiKey.rateLimitWindowSeconds } } : {}),
+      },
     });
     return { apiKey, key: generated.key };
   }
 
   /**
-   * Rolls a working key (Stripe's roll, Unkey's reroll): a new key with its description, rights and
-   * expiry, while the old one keeps working for `overlapSeconds` (or until its own expiry, if sooner)
+   * Rolls a working key (Stripe's roll, Unkey's reroll): a new key with its description, rights,
+   * expiry, restrictions and metadata, while the old one keeps working for `overlapSeconds` (or until its own expiry, if sooner)
    * and is then refused as expired. The new key does not count against API_KEYS_MAX_PER_USER: it
    * replaces one.
    */
@@ -131,7 +139,16 @@ export class ApiKeysService {
     this.assertGrantable(caller, managed, key.rights);
     const overlapSeconds = dto.overlapSeconds ?? 0;
     const overlapEnds = new Date(Date.now() + overlapSeconds * 1000);
-    const created = await this.issue(caller, managed.owner, { description: key.description, rights: key.rights, expiresAt: key.expiresAt, rolledFromId: key.id }, clientIp);
+    const created = await this.issue(caller, managed.owner, {
+      description: key.description,
+      rights: key.rights,
+      expiresAt: key.expiresAt,
+      rolledFromId: key.id,
+      allowedCidrs: key.allowedCidrs,
+      rateLimit: key.rateLimit,
+      rateLimitWindowSeconds: key.rateLimitWindowSeconds,
+      metadata: key.metadata,
+    }, clientIp);
     // the old key ends with the overlap, or with its own expiry if that comes first (a key deleted meanwhile stays gone)
     if (key.expiresAt === null || key.expiresAt > overlapEnds) {
       await this.keys.updateForOwner(managed.owner, key.id, { expiresAt: overlapEnds });
@@ -166,7 +183,7 @@ export class ApiKeysService {
   async update(caller: Principal, ref: KeyOwnerRef, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
     const { key, ...managed } = await this.ownedKey(caller, ref, keyId);
     const { owner } = managed;
-    const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>> = {};
+    const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'> & KeyRestrictionFields> = restrictionChanges(dto);
     if (dto.rights) {
       const before = new Set(key.rights);
       const after = new Set<string>(dto.rights);
@@ -207,7 +224,7 @@ export class ApiKeysService {
 
   /** ENABLED / DISABLED for the switch, UPDATED with each other changed field's old and new value. */
   private updateEvents(
-    before: Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'>,
+    before: Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'> & KeyRestrictionFields,
     after: ApiKey,
   ): Array<{ action: AuditAction; details?: Record<string, unknown> }> {
     const events: Array<{ action: AuditAction; details?: Record<string, unknown> }> = [];
@@ -216,6 +233,12 @@ export class ApiKeysService {
     if (before.description !== after.description) changed.description = { from: before.description, to: after.description };
     if ((before.expiresAt?.getTime() ?? null) !== (after.expiresAt?.getTime() ?? null)) changed.expiresAt = { from: before.expiresAt, to: after.expiresAt };
     if (before.rights.join() !== after.rights.join()) changed.rights = { from: before.rights, to: after.rights };
+    if (String(before.allowedCidrs) !== String(after.allowedCidrs)) changed.allowedCidrs = { from: before.allowedCidrs, to: after.allowedCidrs };
+    if (before.rateLimit !== after.rateLimit || before.rateLimitWindowSeconds !== after.rateLimitWindowSeconds) {
+      changed.rateLimit = { from: rateLimitOf(before), to: rateLimitOf(after) };
+    }
+    // what metadata holds is the owner's business: the trail says it changed, not what it says
+    if (JSON.stringify(before.metadata) !== JSON.stringify(after.metadata)) changed.metadata = { from: before.metadata === null ? null : 'set', to: after.metadata === null ? null : 'set' };
     if (Object.keys(changed).length) events.push({ action: AuditAction.API_KEY_UPDATED, details: changed });
     return events;
   }
@@ -318,6 +341,10 @@ export class ApiKeysService {
     if (Date.parse(expiresAt) > latest) throw new InvalidExpiry(maxDays, 'too late');
     return new Date(expiresAt);
   }
+}
+
+function rateLimitOf(key: KeyRestrictionFields): { limit: number; windowSeconds: number } | null {
+  return key.rateLimit === null ? null : { limit: key.rateLimit, windowSeconds: key.rateLimitWindowSeconds! };
 }
 
 /** The id of a key's owner, whichever kind it is. */

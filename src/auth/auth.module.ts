@@ -11,6 +11,8 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AuthCache } from './cache/auth-cache.js';
 import { AuthFailures } from './verify/auth-failures.js';
 import { Authenticator } from './verify/authenticator.js';
+import { KeyRateLimits } from './verify/key-rate-limits.js';
+import { KeyRestrictions } from './verify/key-restrictions.js';
 import { VerificationMetrics } from './verify/verification-metrics.js';
 import { RouteAccessCheck } from './route-access-check.js';
 import { Session } from './login/sessions/session.entity.js';
@@ -31,6 +33,8 @@ import { VerifyController } from './platform/verify.controller.js';
     AuthCache,
     AuthFailures,
     Authenticator,
+    KeyRestrictions,
+    KeyRateLimits,
     SessionsRepository,
     SessionsService,
     TokensService,

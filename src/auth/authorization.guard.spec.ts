@@ -36,6 +36,8 @@ const makePrincipal = (rights: Right[]): Principal => ({
   apiKeyId: 'K',
   sessionId: null,
   keyRights: rights,
+  restrictions: null,
+  metadata: null,
   rights: new Set(rights),
 });
 

@@ -20,4 +20,13 @@ describe('FailureThrottle', () => {
     sut.forget('a');
     expect(sut.blockedFor('a', 0)).toBe(0);
   });
+
+  it("blocks a key until a given time, as another instance's count said, and never shortens a block", () => {
+    const sut = new FailureThrottle(5, 60_000);
+    sut.block('a', 30_000);
+    expect(sut.blockedFor('a', 0)).toBe(30);
+    sut.block('a', 10_000);
+    expect(sut.blockedFor('a', 0)).toBe(30);
+    expect(sut.blockedFor('a', 30_000)).toBe(0);
+  });
 });

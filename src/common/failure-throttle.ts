@@ -1,7 +1,8 @@
 /**
  * Counts failures per key (a client address, or an address and an account) in fixed windows.
  * Past `limit` failures a key is blocked until its window ends. Memory is bounded: the oldest
- * windows are dropped first. Each instance counts on its own (a limit per instance).
+ * windows are dropped first. Each instance counts on its own (a limit per instance); ClusterFailureThrottle
+ * adds a count in Redis for the whole cluster.
  */
 export class FailureThrottle {
   private readonly windows = new Map<string, { failures: number; endsAt: number }>();
@@ -34,6 +35,16 @@ export class FailureThrottle {
       if (this.windows.size > this.capacity) this.windows.delete(this.windows.keys().next().value as string);
     }
     window.failures++;
+  }
+
+  /** Blocks `key` until `endsAt` (ms), as though it had failed `limit` times in a window ending then. */
+  block(key: string, endsAt: number): void {
+    if (this.limit <= 0) return;
+    const window = this.windows.get(key);
+    if (window && window.endsAt >= endsAt && window.failures >= this.limit) return;
+    this.windows.delete(key);
+    this.windows.set(key, { failures: this.limit, endsAt });
+    if (this.windows.size > this.capacity) this.windows.delete(this.windows.keys().next().value as string);
   }
 
   forget(key: string): void {

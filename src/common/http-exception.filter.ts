@@ -81,6 +81,8 @@ export function sendError(reply: FastifyReply, exception: unknown): void {
   if (reply.sent) return;
   const retryAfter = retryAfterOf(exception, statusCode);
   if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
+  const headers = responseHeadersOf(exception);
+  if (headers !== undefined) void reply.headers(headers);
   void reply.status(statusCode).header('content-type', 'application/json; charset=utf-8').send(json);
 }
 
@@ -92,6 +94,12 @@ export function retryAfterOf(exception: unknown, statusCode: number): number | u
   const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
   if (typeof retryAfter === 'number') return retryAfter;
   return statusCode === 503 ? RETRY_AFTER_UNAVAILABLE_SECONDS : undefined;
+}
+
+/** Headers an exception asks its answer to carry (a rate limit's RateLimit-Policy and RateLimit). */
+export function responseHeadersOf(exception: unknown): Record<string, string> | undefined {
+  const headers = (exception as { responseHeaders?: unknown })?.responseHeaders;
+  return typeof headers === 'object' && headers !== null ? (headers as Record<string, string>) : undefined;
 }
 
 /** The status and JSON body answering `exception`; an unexpected one is logged with its stack first. */

@@ -6,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -138,6 +139,17 @@ export class AppConfig {
   /** A JSON file naming the platform's rights, groups, what each authority holds and its routes; absent: keygate's rights only. */
   @Transform(emptyToUndefined) @IsOptional() @IsString()
   ACCESS_POLICY_FILE?: string;
+
+  /**
+   * Redis, where every instance counts keys' rate limits and the failure limits together; absent:
+   * each instance counts alone (a limit of 6 a minute is then 6 per instance).
+   */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Put before every Redis key keygate writes, so deployments (or test runs) can share one Redis. */
+  @IsString() @Matches(/^[\w:.-]{0,64}$/, { message: 'REDIS_KEY_PREFIX must be up to 64 letters, digits, _ : . or -' })
+  REDIS_KEY_PREFIX = 'keygate:';
 
   /** Nest's words (`log` is pino's `info`, `verbose` its `trace`) or pino's. */
   @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'])

@@ -158,6 +158,12 @@ const RETRY_AFTER = {
   schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 },
 } as const;
 
+/** What a key past its own rate limit is told beside Retry-After (draft-ietf-httpapi-ratelimit-headers-10). */
+const KEY_RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': { description: 'With a key past its `rateLimit`: `"key";q=<limit>;w=<windowSeconds>`', schema: { type: 'string', pattern: '^"key";q=\\d+;w=\\d+$' } },
+  RateLimit: { description: 'With a key past its `rateLimit`: `"key";r=0;t=<seconds until the window ends>`', schema: { type: 'string', pattern: '^"key";r=\\d+;t=\\d+$' } },
+} as const;
+
 const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDto' } } };
 
 /**
@@ -193,12 +199,15 @@ function describeOperations(document: OpenAPIObject): void {
     }
     if (isProtected) {
       add(401, 'No valid JWT or API key');
-      add(403, 'The caller lacks the route\'s right (`missingRight`), does not manage the target, or cannot grant (`missingRights`)');
+      add(403, 'The caller lacks the route\'s right (`missingRight`), does not manage the target, or cannot grant (`missingRights`), or its key may not be used from this address (`reason: ADDRESS_NOT_ALLOWED`)');
     }
     if (parameters.some((p) => p.in === 'path')) add(404, 'Unknown: an id that names nothing (a path id not of its form included)');
     if (UNKNOWN_IDS_IN_BODY[id]) add(404, UNKNOWN_IDS_IN_BODY[id]);
     if (CONFLICTS[id]) add(409, CONFLICTS[id]);
-    if (isProtected) add(429, 'Too many failed credential checks from this address, or with this key', true);
+    if (isProtected) {
+      add(429, 'Too many failed credential checks from this address, or with this key, or the key is past its own rate limit (`reason: RATE_LIMITED`)', true);
+      responses[429]!.headers = { ...responses[429]!.headers, ...KEY_RATE_LIMIT_HEADERS };
+    }
     if (THROTTLED_PUBLIC[id]) add(429, THROTTLED_PUBLIC[id], true);
     if (id !== 'HealthController_live') add(503, 'The database is unavailable', true);
     add(500, 'A bug: logged with its stack, answered without details');

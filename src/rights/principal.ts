@@ -19,6 +19,14 @@ export interface CredentialOwner {
   rights: readonly RightName[] | null;
 }
 
+/** Where from and how often a key may be used; on a principal, null when nothing restricts it. */
+export interface KeyUseRestrictions {
+  /** CIDRs the request must come from; null: any address. */
+  allowedCidrs: readonly string[] | null;
+  /** Uses per window, for the whole cluster; null: no limit. */
+  rateLimit: { limit: number; windowSeconds: number } | null;
+}
+
 /** Who is calling: the owner behind the credential and what this request may do. */
 export interface Principal {
   ownerType: OwnerType;
@@ -37,4 +45,8 @@ export interface Principal {
   keyRights: readonly RightName[] | null;
   /** Effective rights for this request. */
   rights: ReadonlySet<RightName>;
+  /** With a key that has any: its restrictions (checked once the credential is accepted); null otherwise. */
+  restrictions: KeyUseRestrictions | null;
+  /** With a key: its owner's metadata, for verify to hand back; null otherwise. */
+  metadata: Readonly<Record<string, unknown>> | null;
 }

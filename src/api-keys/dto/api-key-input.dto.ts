@@ -1,9 +1,11 @@
 
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, Max, Min, IsISO8601, IsOptional, IsString,
-  Length, Matches, registerDecorator, type ValidationArguments,
+  Length, Matches, registerDecorator, ValidateNested, type ValidationArguments,
 } from 'class-validator';
+import { MAX_ALLOWED_CIDRS, metadataProblem, normalizeCidr, RATE_LIMIT_BOUNDS } from '../key-restriction-rules.js';
 import { PageQueryDto } from '../../common/page.dto.js';
 import { RIGHT_NAME } from '../../rights/right.js';
 import { API_KEY_SORT_PROPERTIES } from '../api-key-sort.js';
@@ -22,7 +24,94 @@ function IsFutureTime() {
     });
 }
 
-export class CreateApiKeyDto {
+/** Each value a CIDR (IPv4 or IPv6) or a bare address. */
+function IsCidr() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCidr',
+      target: target.constructor,
+      propertyName,
+      options: { each: true },
+      validator: {
+        validate: (value: unknown) => normalizeCidr(value) !== null,
+        defaultMessage: (args?: ValidationArguments) => `each value in ${args?.property} must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32, or an address`,
+      },
+    });
+}
+
+/** A JSON object of at most 4 KB. */
+function IsMetadata() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isMetadata',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => metadataProblem(value) === null,
+        defaultMessage: (args?: ValidationArguments) => metadataProblem(args?.value) ?? 'metadata must be a JSON object',
+      },
+    });
+}
+
+/** A rate limit: at most `limit` uses of the key in each window of `windowSeconds`, for the whole cluster. */
+export class RateLimitDto {
+  /**
+   * Uses allowed in a window (1 to 1,000,000).
+   * @example 6
+   */
+  @IsInt() @Min(RATE_LIMIT_BOUNDS.limit.min) @Max(RATE_LIMIT_BOUNDS.limit.max)
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: RATE_LIMIT_BOUNDS.limit.min, maximum: RATE_LIMIT_BOUNDS.limit.max })
+  limit: number;
+
+  /**
+   * The window in seconds (1 to 86,400, a day).
+   * @example 60
+   */
+  @IsInt() @Min(RATE_LIMIT_BOUNDS.windowSeconds.min) @Max(RATE_LIMIT_BOUNDS.windowSeconds.max)
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: RATE_LIMIT_BOUNDS.windowSeconds.min, maximum: RATE_LIMIT_BOUNDS.windowSeconds.max })
+  windowSeconds: number;
+}
+
+/**
+ * RateLimitDto's schema, inline where the field may be null: OpenAPI 3.0 cannot say "a $ref or
+ * null", and validators refuse null beside `allOf`.
+ */
+export const NULLABLE_RATE_LIMIT_SCHEMA: ApiPropertyOptions = {
+  type: 'object',
+  nullable: true,
+  required: ['limit', 'windowSeconds'],
+  properties: {
+    limit: { type: 'integer', format: 'int32', minimum: RATE_LIMIT_BOUNDS.limit.min, maximum: RATE_LIMIT_BOUNDS.limit.max, example: 6, description: 'Uses allowed in a window' },
+    windowSeconds: { type: 'integer', format: 'int32', minimum: RATE_LIMIT_BOUNDS.windowSeconds.min, maximum: RATE_LIMIT_BOUNDS.windowSeconds.max, example: 60, description: 'The window in seconds' },
+  },
+};
+
+/** The restrictions a key may carry, on create and PATCH; on PATCH, null removes one. */
+class KeyRestrictionsInput {
+  /**
+   * The addresses the key may be used from: IPv4/IPv6 CIDRs, a bare address meaning just it (at
+   * most 100). Absent or null: any address.
+   * @example ["203.0.113.0/24", "2001:db8::/32"]
+   */
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(MAX_ALLOWED_CIDRS) @IsCidr()
+  @ApiPropertyOptional({ type: [String], nullable: true, maxItems: MAX_ALLOWED_CIDRS, minItems: 1 })
+  allowedCidrs?: string[] | null;
+
+  /** At most `limit` uses in each `windowSeconds`, counted across every instance; past it, 429. Absent or null: no limit. */
+  @IsOptional() @ValidateNested() @Type(() => RateLimitDto)
+  @ApiPropertyOptional(NULLABLE_RATE_LIMIT_SCHEMA)
+  rateLimit?: RateLimitDto | null;
+
+  /**
+   * Anything the platform wants back when it verifies the key: a JSON object, at most 4 KB.
+   * @example {"plan": "gold"}
+   */
+  @IsOptional() @IsMetadata()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
+  metadata?: Record<string, unknown> | null;
+}
+
+export class CreateApiKeyDto extends KeyRestrictionsInput {
   /** What the key is for, e.g. "Production server". 1 to 255 characters. */
   @IsString() @Length(1, 255) @Matches(/\S/, { message: 'description must not be blank' })
   description: string;
@@ -45,7 +134,7 @@ export class CreateApiKeyDto {
 }
 
 /** Only the fields sent change. */
-export class UpdateApiKeyDto {
+export class UpdateApiKeyDto extends KeyRestrictionsInput {
   @IsOptional() @IsString() @Length(1, 255) @Matches(/\S/, { message: 'description must not be blank' })
   description?: string;
 

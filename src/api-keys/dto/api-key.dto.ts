@@ -1,7 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { OwnerType } from '../../rights/principal.js';
 import type { ApiKey } from '../api-key.entity.js';
 import { ownerIdOf } from '../api-keys.service.js';
 import { PageOf } from '../../common/page.dto.js';
+import { NULLABLE_RATE_LIMIT_SCHEMA } from './api-key-input.dto.js';
 
 export enum ApiKeyStatus {
   ACTIVE = 'ACTIVE',
@@ -36,6 +38,14 @@ export class ApiKeyDto {
   lastUsedAt: Date | null;
   /** The key this one replaced by a roll; null for a key created as new. */
   rolledFromId: string | null;
+  /** The addresses (CIDRs) the key may be used from; null: any. */
+  allowedCidrs: string[] | null;
+  /** Uses allowed per window, for the whole cluster; null: no limit. */
+  @ApiProperty(NULLABLE_RATE_LIMIT_SCHEMA)
+  rateLimit: { limit: number; windowSeconds: number } | null;
+  /** The owner's JSON object, returned by verify; null: none. */
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  metadata: Record<string, unknown> | null;
 
   static from(key: ApiKey): ApiKeyDto {
     return {
@@ -52,6 +62,9 @@ export class ApiKeyDto {
       updatedAt: key.updatedAt,
       lastUsedAt: key.lastUsedAt,
       rolledFromId: key.rolledFromId,
+      allowedCidrs: key.allowedCidrs,
+      rateLimit: key.rateLimit === null ? null : { limit: key.rateLimit, windowSeconds: key.rateLimitWindowSeconds! },
+      metadata: key.metadata,
     };
   }
 }

@@ -12,7 +12,7 @@ import { BatchReader } from '../../common/batch-reader.js';
 import { isDatabaseUnavailable } from '../../common/database-errors.js';
 import { userOwner } from '../../users/users.service.js';
 import { LRUCache } from 'lru-cache';
-import { apiKeyPrincipal, jwtPrincipal } from '../verify/principal-builder.js';
+import { apiKeyPrincipal, jwtPrincipal, keyUseRestrictions } from '../verify/principal-builder.js';
 
 /**
  * A credential's owner (a user or a service account) as verification needs it. `valid` turns false
@@ -355,6 +355,8 @@ function sameKey(entry: CachedKey, key: ApiKey): boolean {
     (key.expiresAt?.getTime() ?? null) === entry.expiresAtMs &&
     ownerIdOf(key) === entry.owner.id &&
     key.secretHash.equals(entry.secretHash) &&
-    key.rights.join() === (entry.principal.keyRights ?? []).join()
+    key.rights.join() === (entry.principal.keyRights ?? []).join() &&
+    JSON.stringify(keyUseRestrictions(key)) === JSON.stringify(entry.principal.restrictions) &&
+    JSON.stringify(key.metadata ?? null) === JSON.stringify(entry.principal.metadata)
   );
 }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuditAction } from '../../audit/audit-event.entity.js';
 import { AuditService } from '../../audit/audit.service.js';
-import { FailureThrottle } from '../../common/failure-throttle.js';
+import { ClusterFailureThrottle } from '../../rate-limits/cluster-failure-throttle.js';
+import { RateLimiters } from '../../rate-limits/rate-limiters.js';
 import { isUuid } from '../../common/ids.js';
 import { AppConfig } from '../../config/app-config.js';
 import { SERVER_SECRETS, type ServerSecrets } from '../../config/config.module.js';
@@ -30,9 +31,9 @@ enum LoginFailure {
 export class TokensService {
   private readonly logger = new Logger('Login');
   /** Failed logins per (client address, account). */
-  private readonly loginFailures: FailureThrottle;
+  private readonly loginFailures: ClusterFailureThrottle;
   /** Failed logins per client address, across accounts. */
-  private readonly addressFailures: FailureThrottle;
+  private readonly addressFailures: ClusterFailureThrottle;
 
   constructor(
     private readonly jwt: JwtService,
@@ -41,10 +42,12 @@ export class TokensService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
+    @Optional() limiters?: RateLimiters,
   ) {
     const windowMs = config.LOGIN_LOCKOUT_SECONDS * 1000;
-    this.loginFailures = new FailureThrottle(config.LOGIN_MAX_FAILURES, windowMs);
-    this.addressFailures = new FailureThrottle(config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs);
+    // counted for the whole cluster with REDIS_URL, else per instance
+    this.loginFailures = new ClusterFailureThrottle(limiters, 'login', config.LOGIN_MAX_FAILURES, windowMs);
+    this.addressFailures = new ClusterFailureThrottle(limiters, 'login-address', config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs);
   }
 
   /**

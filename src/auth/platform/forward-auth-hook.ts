@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, preParsingHookHandler } from 'fastify';
-import { errorReply, retryAfterOf, sendError } from '../../common/http-exception.filter.js';
+import { errorReply, responseHeadersOf, retryAfterOf, sendError } from '../../common/http-exception.filter.js';
 import { routeConfigAccess } from '../../rights/route-rights.decorator.js';
 import type { ForwardAuth, ForwardDecision } from './forward-auth.js';
 
@@ -46,6 +46,8 @@ function send(reply: FastifyReply, decision: ForwardDecision): void {
   const { statusCode, json } = errorReply(decision.refusal);
   const retryAfter = retryAfterOf(decision.refusal, statusCode);
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+  const headers = responseHeadersOf(decision.refusal);
+  if (headers !== undefined) void reply.headers(headers);
   if (statusCode === 401) void reply.header('www-authenticate', CHALLENGE);
   void reply
     .status(decision.nginx && statusCode !== 401 && statusCode !== 403 ? 403 : statusCode)

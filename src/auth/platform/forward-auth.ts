@@ -7,6 +7,7 @@ import type { Principal } from '../../rights/principal.js';
 import { ACCESS_POLICY } from '../../rights/rights.module.js';
 import { MissingRightException } from '../authorization.guard.js';
 import { Authenticator } from '../verify/authenticator.js';
+import { KeyRestrictions, type RestrictionRefusal } from '../verify/key-restrictions.js';
 import { matchRoute, pathSegments, UnusableUri } from './route-matcher.js';
 
 /** Where forward authentication is served; Envoy's ext_authz appends the original path to it. */
@@ -46,6 +47,7 @@ export class ForwardAuth {
   constructor(
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
     private readonly authenticator: Authenticator,
+    private readonly restrictions: KeyRestrictions,
   ) {}
 
   decide(request: FastifyRequest): ForwardDecision | Promise<ForwardDecision> {
@@ -62,9 +64,11 @@ export class ForwardAuth {
     }
     if (rule === undefined) return { allowed: false, refusal: new ForbiddenException(`No access rule allows ${original.method} ${original.uri.split('?')[0]}: denied by default`), nginx: original.nginx };
     if (rule.public) return PUBLIC_ROUTE;
-    const decided = this.authenticator.decide(request, clientAddress(request));
-    if (decided instanceof Promise) return decided.then((d) => this.settle(d, rule, original.nginx));
-    return this.settle(decided, rule, original.nginx);
+    // the original client's address (X-Forwarded-For from a trusted gateway): what a key's allowedCidrs are checked against
+    const address = clientAddress(request);
+    const decided = this.authenticator.decide(request, address);
+    if (decided instanceof Promise) return decided.then((d) => this.settle(d, rule, original.nginx, address));
+    return this.settle(decided, rule, original.nginx, address);
   }
 
   private ruleFor({ method, uri }: OriginalRequest): RouteRule | undefined {
@@ -79,10 +83,17 @@ export class ForwardAuth {
     return rule ?? undefined;
   }
 
-  private settle(decided: Principal | HttpException, rule: RouteRule, nginx: boolean): ForwardDecision {
+  /** The caller must hold the route's right, then keep to its key's restrictions (a refused request uses up no rate limit). */
+  private settle(decided: Principal | HttpException, rule: RouteRule, nginx: boolean, address: string): ForwardDecision | Promise<ForwardDecision> {
     if (decided instanceof HttpException) return { allowed: false, refusal: decided, nginx };
     if (!decided.rights.has(rule.right!)) return { allowed: false, refusal: new MissingRightException(rule.right!), nginx };
-    return { allowed: true, headers: this.identityHeaders(decided) };
+    const refused = decided.restrictions === null ? undefined : this.restrictions.check(decided, address);
+    if (refused instanceof Promise) return refused.then((r) => this.allowUnless(decided, r, nginx));
+    return this.allowUnless(decided, refused, nginx);
+  }
+
+  private allowUnless(principal: Principal, refusal: RestrictionRefusal | undefined, nginx: boolean): ForwardDecision {
+    return refusal === undefined ? { allowed: true, headers: this.identityHeaders(principal) } : { allowed: false, refusal, nginx };
   }
 
   /** Who is calling, for the gateway to pass upstream. */

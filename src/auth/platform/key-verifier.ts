@@ -1,9 +1,11 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { isIP } from 'node:net';
 import { refusalCode } from '../../api-keys/api-key-check.js';
 import type { Principal } from '../../rights/principal.js';
 import { RIGHT_NAME } from '../../rights/right.js';
 import { assertKnownRights, missingRights, RightsCatalog } from '../../rights/rights-catalog.js';
 import { Authenticator, type KeySubject } from '../verify/authenticator.js';
+import { KeyRestrictions } from '../verify/key-restrictions.js';
 import { VerifyCode, type VerifyKeyDto, type VerifyKeyResultDto } from './verify-key.dto.js';
 
 const NOT_FOUND: VerifyKeyResultDto = { valid: false, code: VerifyCode.NOT_FOUND };
@@ -20,8 +22,13 @@ export class KeyVerifier {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly catalog: RightsCatalog,
+    private readonly restrictions: KeyRestrictions,
   ) {}
 
+  /**
+   * `clientIp` is the address of the service calling verify: a key restricted to addresses is checked
+   * against the body's `address` (the end client as that service saw it), or else against it.
+   */
   async verify(caller: Principal, body: unknown, clientIp: string): Promise<VerifyKeyResultDto> {
     const dto = verifyRequest(body);
     const required = dto.rights ?? [];
@@ -35,8 +42,18 @@ export class KeyVerifier {
       if (outcome.retryAfter) return { ...describe(subject), valid: false, code: VerifyCode.RATE_LIMITED, retryAfter: outcome.retryAfter };
       return { ...describe(subject), valid: false, code: code as VerifyCode };
     }
-    const lacking = missingRights(subject!.principal.rights, this.catalog.expand(required));
+    const { principal } = subject!;
+    const restrictions = principal.restrictions;
+    // the address first, the rights, and only then a use of the rate limit: a refused request uses up nothing
+    if (restrictions?.allowedCidrs && this.restrictions.addressRefusal(restrictions, dto.address ?? clientIp)) {
+      return { ...describe(subject!), valid: false, code: VerifyCode.ADDRESS_NOT_ALLOWED };
+    }
+    const lacking = missingRights(principal.rights, this.catalog.expand(required));
     if (lacking.length) return { ...describe(subject!), valid: false, code: VerifyCode.INSUFFICIENT_RIGHTS, missingRights: lacking };
+    if (restrictions?.rateLimit) {
+      const limited = await this.restrictions.use(principal.apiKeyId!, restrictions.rateLimit);
+      if (limited) return { ...describe(subject!), valid: false, code: VerifyCode.RATE_LIMITED, retryAfter: limited.retryAfterSeconds };
+    }
     return { ...describe(subject!), valid: true, code: VerifyCode.VALID };
   }
 }
@@ -52,6 +69,7 @@ function describe({ principal, expiresAtMs }: KeySubject): Omit<VerifyKeyResultD
     owner: { type: principal.ownerType, id: principal.userId, tenantId: principal.tenantId, customerId: principal.customerId },
     rights: sorted(principal.rights),
     expiresAt: expiresAtMs === null ? null : new Date(expiresAtMs),
+    metadata: principal.metadata,
   };
 }
 
@@ -65,8 +83,8 @@ const MAX_RIGHTS = 100;
  */
 export function verifyRequest(body: unknown): VerifyKeyDto {
   const problems: string[] = [];
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException(['the body must be a JSON object {key, rights?}']);
-  const { key, rights, ...rest } = body as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException(['the body must be a JSON object {key, rights?, address?}']);
+  const { key, rights, address, ...rest } = body as Record<string, unknown>;
   for (const name of Object.keys(rest)) problems.push(`property ${name} should not exist`);
   if (typeof key !== 'string') problems.push('key must be a string');
   else if (key.length > MAX_KEY_LENGTH) problems.push(`key must be shorter than or equal to ${MAX_KEY_LENGTH} characters`);
@@ -78,8 +96,9 @@ export function verifyRequest(body: unknown): VerifyKeyDto {
       if (new Set(rights).size !== rights.length) problems.push("All rights's elements must be unique");
     }
   }
+  if (address !== undefined && (typeof address !== 'string' || isIP(address) === 0)) problems.push('address must be an ip address');
   if (problems.length) throw new BadRequestException(problems);
-  return { key: key as string, rights: rights as string[] | undefined };
+  return { key: key as string, rights: rights as string[] | undefined, address: address as string | undefined };
 }
 
 function sorted(rights: ReadonlySet<string>): string[] {

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIP, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RIGHT_NAME } from '../../rights/right.js';
 import type { OwnerType } from '../../rights/principal.js';
 
@@ -17,6 +17,14 @@ export class VerifyKeyDto {
    */
   @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @Matches(RIGHT_NAME, { each: true })
   rights?: string[];
+
+  /**
+   * The address of the client that presented the key, as the calling service saw it (IPv4 or IPv6),
+   * checked against the key's `allowedCidrs`. Absent: the address of the service calling verify.
+   * @example 203.0.113.7
+   */
+  @IsOptional() @IsString() @IsIP()
+  address?: string;
 }
 
 export enum VerifyCode {
@@ -27,6 +35,7 @@ export enum VerifyCode {
   EXPIRED = 'EXPIRED',
   OWNER_DISABLED = 'OWNER_DISABLED',
   INSUFFICIENT_RIGHTS = 'INSUFFICIENT_RIGHTS',
+  ADDRESS_NOT_ALLOWED = 'ADDRESS_NOT_ALLOWED',
   RATE_LIMITED = 'RATE_LIMITED',
 }
 
@@ -49,7 +58,10 @@ export class VerifyKeyResultDto {
   expiresAt?: Date | null;
   /** With INSUFFICIENT_RIGHTS: the rights asked for that the key does not hold. */
   missingRights?: string[];
-  /** With RATE_LIMITED: seconds before the key is checked again. */
+  /** The metadata the key's owner attached to it; null when none. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
+  metadata?: Record<string, unknown> | null;
+  /** With RATE_LIMITED: seconds before the key is checked again (past its failure limit, or its rate limit). */
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
   retryAfter?: number;
 }

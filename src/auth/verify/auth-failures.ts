@@ -1,9 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AuditAction } from '../../audit/audit-event.entity.js';
 import { AuditService, type AuditRecord } from '../../audit/audit.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { runContained } from '../../common/background.js';
-import { FailureThrottle } from '../../common/failure-throttle.js';
+import { ClusterFailureThrottle } from '../../rate-limits/cluster-failure-throttle.js';
+import { RateLimiters } from '../../rate-limits/rate-limiters.js';
 import type { OwnerType } from '../../rights/principal.js';
 
 /** The key a failed attempt named, when it named one that exists. */
@@ -26,12 +27,13 @@ const MAX_PENDING = 10_000;
  * existing key (past the limit, failing attempts get 429 without touching the database; behind a
  * gateway, where every client shares an address, a client's disabled key then refuses nobody else), written to the audit trail aggregated per key, address and
  * reason every AUDIT_FLUSH_SECONDS, and logged as one summary line a minute rather than a line
- * per failure, so a flood cannot flood the log.
+ * per failure, so a flood cannot flood the log. With REDIS_URL the failures also count for the
+ * whole cluster (ClusterFailureThrottle says how a block there reaches this instance).
  */
 @Injectable()
 export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('AuthFailures');
-  private readonly throttle: FailureThrottle;
+  private readonly throttle: ClusterFailureThrottle;
   /** Failures not yet written, by key id, address and reason. */
   private pending = new Map<string, Map<string, Map<string, Pending>>>();
   private pendingCount = 0;
@@ -41,8 +43,9 @@ export class AuthFailures implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    @Optional() limiters?: RateLimiters,
   ) {
-    this.throttle = new FailureThrottle(config.AUTH_MAX_FAILURES_PER_MINUTE, 60_000);
+    this.throttle = new ClusterFailureThrottle(limiters, 'auth', config.AUTH_MAX_FAILURES_PER_MINUTE, 60_000);
   }
 
   onModuleInit(): void {

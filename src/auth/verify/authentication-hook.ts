@@ -4,6 +4,7 @@ import { sendError } from '../../common/http-exception.filter.js';
 import type { Principal } from '../../rights/principal.js';
 import { PRINCIPAL_REQUEST_KEY, routeConfigAccess } from '../../rights/route-rights.decorator.js';
 import type { Authenticator } from './authenticator.js';
+import type { KeyRestrictions } from './key-restrictions.js';
 import { repeatedCredentialHeader } from './credentials.js';
 import { clientAddress } from '../../common/client-ip.decorator.js';
 
@@ -27,7 +28,7 @@ const REPEATED = {
  * A credential header sent twice is refused here, whatever the copies hold: Node keeps only one of
  * them in `request.headers`, and a proxy in front may have read another.
  */
-export function installAuthenticationHook(fastify: FastifyInstance, authenticator: Authenticator): void {
+export function installAuthenticationHook(fastify: FastifyInstance, authenticator: Authenticator, restrictions: KeyRestrictions): void {
   // added to each protected route as it is registered, with its rule at hand: public routes carry
   // no hook, and no request pays for looking its rule up (Fastify builds `routeOptions` per access)
   fastify.addHook('onRoute', (route) => {
@@ -36,19 +37,31 @@ export function installAuthenticationHook(fastify: FastifyInstance, authenticato
     const authenticate: preParsingHookHandler = (request, reply, _payload, done) => {
       const repeated = repeatedCredentialHeader(request.raw.rawHeaders);
       if (repeated !== undefined) return sendError(reply, REPEATED[repeated]);
-      const decided = authenticator.decide(request, clientAddress(request));
-      if (!(decided instanceof Promise)) return settle(request, reply, decided, done);
+      const address = clientAddress(request);
+      const decided = authenticator.decide(request, address);
+      if (!(decided instanceof Promise)) return settle(request, reply, decided, address, done);
       decided.then(
-        (d) => settle(request, reply, d, done),
+        (d) => settle(request, reply, d, address, done),
         (error: unknown) => sendError(reply, error),
       );
     };
     route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), authenticate];
   });
+
+  /** An accepted key is then held to its restrictions (addresses, rate limit): 403 or 429 when it breaks one. */
+  function settle(request: FastifyRequest, reply: FastifyReply, decided: Principal | HttpException, address: string, done: () => void): void {
+    if (decided instanceof HttpException) return sendError(reply, decided);
+    const refused = decided.restrictions === null ? undefined : restrictions.check(decided, address);
+    if (refused === undefined) return accept(request, decided, done);
+    if (!(refused instanceof Promise)) return sendError(reply, refused);
+    refused.then(
+      (r) => (r === undefined ? accept(request, decided, done) : sendError(reply, r)),
+      (error: unknown) => sendError(reply, error),
+    );
+  }
 }
 
-function settle(request: FastifyRequest, reply: FastifyReply, decided: Principal | HttpException, done: () => void): void {
-  if (decided instanceof HttpException) return sendError(reply, decided);
-  (request as unknown as Record<string, unknown>)[PRINCIPAL_REQUEST_KEY] = decided;
+function accept(request: FastifyRequest, principal: Principal, done: () => void): void {
+  (request as unknown as Record<string, unknown>)[PRINCIPAL_REQUEST_KEY] = principal;
   done();
 }

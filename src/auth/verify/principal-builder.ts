@@ -1,5 +1,6 @@
 import type { ApiKey } from '../../api-keys/api-key.entity.js';
-import type { CredentialOwner, Principal } from '../../rights/principal.js';
+import type { KeyRestrictionFields } from '../../api-keys/key-restriction-rules.js';
+import type { CredentialOwner, KeyUseRestrictions, Principal } from '../../rights/principal.js';
 import type { RightsCatalog } from '../../rights/rights-catalog.js';
 import type { User } from '../../users/user.entity.js';
 
@@ -23,11 +24,13 @@ export function jwtPrincipal(catalog: RightsCatalog, user: User, sessionId: stri
     sessionId,
     keyRights: null,
     rights: catalog.authorityRights(user.authority),
+    restrictions: null,
+    metadata: null,
   };
 }
 
 /** A caller with a key: the key's rights, expanded now, within the owner's current rights. */
-export function apiKeyPrincipal(catalog: RightsCatalog, key: Pick<ApiKey, 'id' | 'rights'>, owner: CredentialOwner): Principal {
+export function apiKeyPrincipal(catalog: RightsCatalog, key: Pick<ApiKey, 'id' | 'rights'> & Partial<KeyRestrictionFields>, owner: CredentialOwner): Principal {
   return {
     ownerType: owner.type,
     userId: owner.id,
@@ -39,5 +42,14 @@ export function apiKeyPrincipal(catalog: RightsCatalog, key: Pick<ApiKey, 'id' |
     sessionId: null,
     keyRights: key.rights,
     rights: catalog.keyRights(key.rights, owner),
+    restrictions: keyUseRestrictions(key),
+    metadata: key.metadata ?? null,
   };
+}
+
+/** A key's restrictions, or null when it has none (a key without any then costs nothing to check). */
+export function keyUseRestrictions(key: Partial<KeyRestrictionFields>): KeyUseRestrictions | null {
+  const allowedCidrs = key.allowedCidrs ?? null;
+  const rateLimit = key.rateLimit == null ? null : { limit: key.rateLimit, windowSeconds: key.rateLimitWindowSeconds! };
+  return allowedCidrs === null && rateLimit === null ? null : { allowedCidrs, rateLimit };
 }
