@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../src/api-keys/api-key-format.js';
 import { Client, World, type TestUser } from './support/client.js';
@@ -112,6 +113,27 @@ describe('/api/forward-auth: keygate decides for a gateway', () => {
     await client.patch(`/api/users/${customerUser.id}/api-keys/${key.id}`, { enabled: false }, { jwt: customerUser.jwt });
     const refused = await ask('nginx', 'GET', '/v1/telemetry/x', { Authorization: `Bearer ${key.key}` });
     expect(JSON.parse(refused.headers.get('x-keygate-error')!)).toMatchObject({ statusCode: 401, message: 'API key is disabled' });
+  });
+
+  it.each([
+    ['X-Forwarded-Uri', ['X-Forwarded-Method', 'GET', 'X-Forwarded-Uri', '/v1/telemetry/x', 'X-Forwarded-Uri', '/v1/devices/x'], 400],
+    ['X-Forwarded-Method', ['X-Forwarded-Method', 'GET', 'x-forwarded-method', 'GET', 'X-Forwarded-Uri', '/v1/telemetry/x'], 400],
+    ['X-Original-URI', ['X-Original-Method', 'GET', 'X-Original-URI', '/v1/telemetry/x', 'x-original-uri', '/v1/devices/x'], 403],
+  ])('400 when %s comes twice, whatever the copies say (Node would join them into one URI)', async (name, original, status) => {
+    // a key that may read telemetry but not devices: the first copy alone would be allowed
+    // headers as a raw list, so that one can come twice (Node adds no Host to such a list)
+    const rawHeaders = ['Host', new URL(sut.url).host, 'Authorization', credentials['read key (Bearer)']!.Authorization!, ...original];
+    const reply = await new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+      const request = http.request(`${sut.url}/api/forward-auth`, { method: 'GET', headers: rawHeaders }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers }));
+      });
+      request.on('error', reject).end();
+    });
+    expect(reply.status).toBe(status);
+    expect(reply.headers['x-keygate-status']).toBe('400');
+    expect(JSON.parse(reply.headers['x-keygate-error'] as string)).toMatchObject({ statusCode: 400, message: `${name} was sent more than once: send it once` });
+    expect(reply.headers['x-keygate-owner-id']).toBeUndefined();
   });
 
   it.each([

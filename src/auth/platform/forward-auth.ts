@@ -54,7 +54,7 @@ export class ForwardAuth {
     let original: OriginalRequest;
     let rule: RouteRule | undefined;
     try {
-      original = originalRequest(request.headers, request.method, request.url);
+      original = originalRequest(request.headers, request.raw.rawHeaders, request.method, request.url);
       rule = this.ruleFor(original);
     } catch (error) {
       if (error instanceof UnusableUri || error instanceof BadRequestException) {
@@ -119,7 +119,9 @@ export class ForwardAuth {
  * Envoy, this request's own method and the path after /api/forward-auth. Styles that disagree, or a
  * header sent twice, are refused: a gateway and keygate must not read two different requests.
  */
-function originalRequest(headers: IncomingHttpHeaders, ownMethod: string, url: string): OriginalRequest {
+function originalRequest(headers: IncomingHttpHeaders, rawHeaders: readonly string[], ownMethod: string, url: string): OriginalRequest {
+  const repeated = repeatedOriginalHeader(rawHeaders);
+  if (repeated !== undefined) throw new BadRequestException(`${repeated} was sent more than once: send it once`);
   const styles: OriginalRequest[] = [];
   const nginx = fromHeaders(headers, 'x-original-method', 'x-original-uri');
   if (nginx) styles.push({ ...nginx, nginx: true });
@@ -132,6 +134,30 @@ function originalRequest(headers: IncomingHttpHeaders, ownMethod: string, url: s
     throw new BadRequestException('X-Original-Method/X-Original-URI and X-Forwarded-Method/X-Forwarded-Uri name different requests');
   }
   return styles[0]!;
+}
+
+/** The headers that name the original request, by the length of their name (a raw name is lowered only when its length is one of these). */
+const ORIGINAL_HEADERS = new Map([
+  [14, 'X-Original-URI'],
+  [15, 'X-Forwarded-Uri'],
+  [17, 'X-Original-Method'],
+  [18, 'X-Forwarded-Method'],
+]);
+
+/**
+ * The header naming the original request that came more than once, from Node's raw header list;
+ * undefined when none did. Node joins repeated unknown headers with ", ", so `/a, /b` would be
+ * one URI to the route matcher, and a gateway may have meant either: such a request is refused.
+ */
+function repeatedOriginalHeader(rawHeaders: readonly string[]): string | undefined {
+  let seen: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const header = ORIGINAL_HEADERS.get(rawHeaders[i]!.length);
+    if (header === undefined || rawHeaders[i]!.toLowerCase() !== header.toLowerCase()) continue;
+    if (seen?.includes(header)) return header;
+    (seen ??= []).push(header);
+  }
+  return undefined;
 }
 
 function fromHeaders(headers: IncomingHttpHeaders, methodHeader: string, uriHeader: string): { method: string; uri: string } | undefined {
