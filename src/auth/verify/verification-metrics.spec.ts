@@ -43,11 +43,14 @@ describe('VerificationMetrics', () => {
     sut.count(refusal, {});
     sut.count(new TooManyRequestsException('slow down', 5) as HttpException, { authorization: 'Bearer NNSXS.x.y' });
     sut.count(new ServiceUnavailableException('away'), { authorization: 'Bearer eyJ.a.b' });
+    sut.count(new UnauthorizedException(SESSION_ENDED), {});
+    sut.count(new UnauthorizedException(`${SESSION_ENDED}; ${INVALID_API_KEY}`), {});
     sut.countKey(null);
     sut.countKey(MALFORMED_API_KEY);
     expect(counted(sut)).toEqual([
       'jwt accepted 1',
       'jwt refused_expired 2',
+      'jwt refused_session_ended 2',
       'jwt unavailable 1',
       'apiKey accepted 2',
       'apiKey refused_malformed 1',

@@ -67,7 +67,8 @@ export class VerificationMetrics {
   private refusalSlot(message: string): number {
     let slot = this.refusals.get(message);
     if (slot === undefined) {
-      const [method, outcome] = refusalClass(message.split('; ', 1)[0]!);
+      // reasons are joined by "; ", which the session's own reason holds too
+      const [method, outcome] = refusalClass(message.startsWith(SESSION_ENDED) ? SESSION_ENDED : message.split('; ', 1)[0]!);
       slot = index(method, outcome);
       if (this.refusals.size < 256) this.refusals.set(message, slot);
     }
