@@ -55,6 +55,9 @@ const PG_ERRORS: Record<string, [number, string]> = {
   '22008': [400, 'A date or time is out of range'],
 };
 
+/** Fastify says only "Unsupported Media Type": what to send instead helps more. */
+const UNSUPPORTED_MEDIA_TYPE = 'Unsupported Media Type: send the body as JSON, with Content-Type: application/json';
+
 /** Replies to exceptions thrown again and again (the authenticator's 401s), serialised once each. */
 const replies = new WeakMap<object, ErrorReply>();
 const logger = new Logger('HttpExceptionFilter');
@@ -122,6 +125,8 @@ function describeError(exception: unknown): ErrorReply {
 }
 
 function toBody(exception: unknown): ErrorBody {
+  const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
+  if (status === 415) return errorBody(415, REASONS[415]!, UNSUPPORTED_MEDIA_TYPE);
   if (exception instanceof DomainError) {
     const status = STATUS_OF[exception.kind];
     return errorBody(status, REASONS[status]!, exception.kind === 'invalid' ? [exception.message] : exception.message, exception.extra);
@@ -140,7 +145,6 @@ function toBody(exception: unknown): ErrorBody {
     const known = PG_ERRORS[code];
     if (known) return errorBody(known[0], REASONS[known[0]]!, known[1]);
   }
-  const status = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own errors: malformed JSON, wrong content type, body too large ...
     return errorBody(status, REASONS[status] ?? 'Bad Request', (exception as Error).message);

@@ -25,11 +25,13 @@ export function jsonBodyProblem(value: unknown): string | null {
 }
 
 /**
- * Fastify's JSON parser (which already refuses `__proto__` and `constructor.prototype` keys),
+ * JSON as the only body type, with Fastify's JSON parser (which already refuses `__proto__` and `constructor.prototype` keys),
  * plus a 400 for bodies no field of keygate's can hold: nested too deep for the validators'
  * recursion, NUL characters and broken surrogates, which PostgreSQL cannot store.
  */
 export function installStrictJsonParser(fastify: FastifyInstance): void {
+  // every body keygate takes is JSON: text/plain would reach the validators as one string, so it gets 415 like any other type
+  fastify.removeContentTypeParser('text/plain');
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
