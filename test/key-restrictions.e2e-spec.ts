@@ -1,27 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { generateApiKey } from '../src/api-keys/api-key-format.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeed } from '../src/database/change-feed.js';
 import { Client, World, type TestUser } from './support/client.js';
+import { REDIS_URL, redisOfThisRun } from './support/redis.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { ACCESS_POLICY_FIXTURE, createTestDatabase, startTestApp, type TestApp, type TestDatabase } from './support/test-app.js';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** A Redis key prefix of this run's own, and a way to remove exactly what the run wrote. */
-function redisOfThisRun(): { env: Record<string, string>; flush: () => Promise<void> } {
-  const prefix = `keygate-test-${randomBytes(6).toString('hex')}:`;
-  return {
-    env: { REDIS_URL, REDIS_KEY_PREFIX: prefix },
-    flush: async () => {
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    },
-  };
-}
 
 const forward = (key: string, extra: Record<string, string> = {}) => ({
   headers: { 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': '/v1/telemetry/x', Authorization: `Bearer ${key}`, ...extra },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../src/api-keys/api-key-format.js';
 import { Client, World, type TestUser } from './support/client.js';
+import { redisOfThisRun } from './support/redis.js';
 import { ACCESS_POLICY_FIXTURE, startTestApp, type TestApp } from './support/test-app.js';
 
 describe('POST /api/keys/report-leaked: whoever finds a key can kill it', () => {
@@ -66,5 +67,33 @@ describe('POST /api/keys/report-leaked: whoever finds a key can kill it', () => 
     const limited = await report([generateApiKey().key], '203.0.113.9');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await report([generateApiKey().key], '203.0.113.10')).status).toBe(202);
+  });
+});
+
+describe('the leak-report limit holds for the cluster: two instances counting in one Redis', () => {
+  const redis = redisOfThisRun();
+  let instanceA: TestApp;
+  let instanceB: TestApp;
+
+  beforeAll(async () => {
+    // databases of their own: counting calls from an address needs nothing in common but Redis
+    instanceA = await startTestApp({ ...redis.env, TRUST_PROXY: '127.0.0.1' });
+    instanceB = await startTestApp({ ...redis.env, TRUST_PROXY: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await instanceA?.close();
+    await instanceB?.close();
+    await redis.flush();
+  });
+
+  it('10 calls a minute from one address across both instances, not 10 on each', async () => {
+    const [a, b] = [new Client(instanceA.url), new Client(instanceB.url)];
+    for (const app of [a, b]) await expect.poll(async () => (await app.get('/api/health/ready')).body.rateLimits, { timeout: 5000 }).toBe('redis');
+    const report = (client: Client) => client.call('POST', '/api/keys/report-leaked', { headers: { 'X-Forwarded-For': '203.0.113.50' } }, { keys: [generateApiKey().key] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await report(a)).status, (await report(b)).status);
+    expect(statuses).toEqual(Array(10).fill(202));
+    expect((await report(a)).status).toBe(429);
+    expect((await report(b)).status).toBe(429);
   });
 });

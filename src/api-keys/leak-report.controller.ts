@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiTags } from '@nestjs/swagger';
 import { ClientIp } from '../common/client-ip.decorator.js';
-import { FailureThrottle } from '../common/failure-throttle.js';
 import { TooManyRequestsException } from '../common/too-many-requests.exception.js';
+import { RateLimiters } from '../rate-limits/rate-limiters.js';
 import { Public } from '../rights/route-rights.decorator.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { LeakReportAcceptedDto, ReportLeakedKeysDto } from './dto/report-leaked.dto.js';
@@ -13,10 +14,15 @@ const CALLS_PER_MINUTE = 10;
 @ApiTags('api-keys')
 @Controller('keys')
 export class LeakReportController {
-  /** Calls per client address and minute, counted on each instance. */
-  private readonly calls = new FailureThrottle(CALLS_PER_MINUTE, 60_000);
+  /** Calls per client address and minute: in Redis for the cluster when REDIS_URL is set. */
+  private readonly calls: RateLimiterAbstract;
 
-  constructor(private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly limiters: RateLimiters,
+  ) {
+    this.calls = limiters.create('leak-reports', CALLS_PER_MINUTE, 60);
+  }
 
   /**
    * Reports keys found in public: every real key among them is disabled at once and its owner's audit
@@ -27,9 +33,10 @@ export class LeakReportController {
   @Public()
   @HttpCode(202)
   async report(@Body() dto: ReportLeakedKeysDto, @ClientIp() clientIp: string): Promise<LeakReportAcceptedDto> {
-    const wait = this.calls.blockedFor(clientIp);
-    if (wait > 0) throw new TooManyRequestsException(`At most ${CALLS_PER_MINUTE} leak reports a minute from one address; retry in ${wait} s`, wait);
-    this.calls.fail(clientIp);
+    const call = await this.limiters.count(this.calls, clientIp);
+    if (!call.allowed) {
+      throw new TooManyRequestsException(`At most ${CALLS_PER_MINUTE} leak reports a minute from one address; retry in ${call.resetSeconds} s`, call.resetSeconds);
+    }
     await this.apiKeys.reportLeaked(dto.keys, clientIp);
     return { received: dto.keys.length };
   }
