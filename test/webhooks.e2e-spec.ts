@@ -75,6 +75,7 @@ describe('webhooks: key events reach the right receivers, signed', () => {
     await client.patch(`/api/users/me/api-keys/${key.id}`, { description: 'events, renamed' }, { jwt: adminA.jwt });
     const rolled = (await client.post(`/api/users/me/api-keys/${key.id}/roll`, { overlapSeconds: 60 }, { jwt: adminA.jwt })).body;
     await client.patch(`/api/users/me/api-keys/${rolled.id}`, { enabled: false }, { jwt: adminA.jwt });
+    await client.patch(`/api/users/me/api-keys/${rolled.id}`, { enabled: true }, { jwt: adminA.jwt });
     await client.delete(`/api/users/me/api-keys/${rolled.id}`, { jwt: adminA.jwt });
     const leaked = await world.makeKey(adminA, { description: 'leaked' });
     expect((await client.post('/api/keys/report-leaked', { keys: [leaked.key] })).status).toBe(202);
@@ -83,7 +84,7 @@ describe('webhooks: key events reach the right receivers, signed', () => {
     const accountKey = await world.makeAccountKey(account.id, adminA);
 
     const expected = ['API_KEY_CREATED', 'API_KEY_UPDATED', 'API_KEY_ROLLED', 'API_KEY_DISABLED', 'API_KEY_DELETED', 'API_KEY_LEAK_REPORTED', 'API_KEY_EXPIRING'];
-    const all = (got: { event: any }[]) => expected.every((type) => got.some((r) => r.event.type === type)) && got.some((r) => r.event.data.key.id === accountKey.id) && got.some((r) => r.event.type === 'API_KEY_EXPIRING' && r.event.data.key.id === expiring.id);
+    const all = (got: { event: any }[]) => expected.every((type) => got.some((r) => r.event.type === type)) && got.some((r) => r.event.data.key.id === accountKey.id) && got.some((r) => r.event.type === 'API_KEY_UPDATED' && r.event.data.key.id === rolled.id) && got.some((r) => r.event.type === 'API_KEY_EXPIRING' && r.event.data.key.id === expiring.id);
     await ofA.waitFor(all);
     await systemWide.waitFor(all);
     for (const r of [ofA, systemWide]) {
@@ -93,6 +94,7 @@ describe('webhooks: key events reach the right receivers, signed', () => {
       expect(of('API_KEY_UPDATED', key.id)[0].data.changed.description).toEqual({ from: 'events', to: 'events, renamed' });
       expect(of('API_KEY_ROLLED', key.id)[0].data).toMatchObject({ newKeyId: rolled.id, overlapSeconds: 60 });
       expect(of('API_KEY_DISABLED', rolled.id)).toHaveLength(1);
+      expect(of('API_KEY_UPDATED', rolled.id).map((e) => e.data.changed)).toEqual([{ enabled: { from: false, to: true } }]);
       expect(of('API_KEY_DELETED', rolled.id)[0].data.key).toEqual({ id: rolled.id, owner: { type: 'user', id: adminA.id, tenantId: adminA.tenantId, customerId: null } });
       expect(of('API_KEY_LEAK_REPORTED', leaked.id)[0].data).toMatchObject({ disabled: true, key: { enabled: false } });
       expect(of('API_KEY_EXPIRING', expiring.id).map((e) => e.data.threshold)).toEqual([7]);

@@ -10,6 +10,8 @@ import { WebhooksRepository, type OutgoingEvent } from './webhooks.repository.js
 const FROM_AUDIT: Partial<Record<AuditAction, { type: WebhookEventType; data?: (details: Record<string, unknown>) => Record<string, unknown> }>> = {
   [AuditAction.API_KEY_CREATED]: { type: WebhookEventType.API_KEY_CREATED },
   [AuditAction.API_KEY_UPDATED]: { type: WebhookEventType.API_KEY_UPDATED, data: (d) => ({ changed: d }) },
+  // there is no "enabled" event: a key working again is an update of its `enabled`
+  [AuditAction.API_KEY_ENABLED]: { type: WebhookEventType.API_KEY_UPDATED, data: () => ({ changed: { enabled: { from: false, to: true } } }) },
   [AuditAction.API_KEY_DISABLED]: { type: WebhookEventType.API_KEY_DISABLED },
   [AuditAction.API_KEY_DELETED]: { type: WebhookEventType.API_KEY_DELETED },
   [AuditAction.API_KEY_ROLLED]: { type: WebhookEventType.API_KEY_ROLLED, data: (d) => ({ newKeyId: d.newKeyId, overlapSeconds: d.overlapSeconds }) },
