@@ -233,6 +233,17 @@ describe('forward authentication for gateways', () => {
       expect(refused(await through('/v1/telemetry/pressure', { headers }), 401)).toMatchObject({ message: 'API key is disabled' });
     });
 
+    it.skipIf(!available)("answers a key past its rateLimit 429 with Retry-After and the RateLimit headers, as keygate does", async () => {
+      const key = await world.makeKey(tenantAdmin, { rights: ['RIGHT_TELEMETRY_READ'], rateLimit: { limit: 2, windowSeconds: 60 } });
+      const headers = { Authorization: `Bearer ${key.key}` };
+      for (let use = 0; use < 2; use++) reachedUpstream(await through('/v1/telemetry/pressure', { headers }));
+      const limited = await through('/v1/telemetry/pressure', { headers });
+      expect(refused(limited, 429)).toMatchObject({ reason: 'RATE_LIMITED' });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers['ratelimit-policy']).toMatch(/;q=2;w=60$/);
+      expect(limited.headers.ratelimit).toMatch(/;r=0;t=\d+$/);
+    });
+
     it.skipIf(!available)('answers a client with too many wrong keys 429 with Retry-After (never 500), and still lets its neighbour in', async () => {
       const limited = nextClient();
       const statuses: number[] = [];

@@ -84,6 +84,8 @@ ${identity.map(([name, variable]) => `        auth_request_set ${variable} $upst
         auth_request_set $keygate_status $upstream_http_x_keygate_status;
         auth_request_set $keygate_error $upstream_http_x_keygate_error;
         auth_request_set $keygate_retry_after $upstream_http_retry_after;
+        auth_request_set $keygate_ratelimit $upstream_http_ratelimit;
+        auth_request_set $keygate_ratelimit_policy $upstream_http_ratelimit_policy;
         error_page 401 403 = @keygate_refused;
 
         # keygate's answer replaces any X-Keygate-* the client sent; an empty value sends none
@@ -113,6 +115,8 @@ ${identity.map(([name, variable]) => `        proxy_set_header ${name} ${variabl
     location @keygate_refused {
         default_type application/json;
         add_header Retry-After $keygate_retry_after always;
+        add_header RateLimit $keygate_ratelimit always;
+        add_header RateLimit-Policy $keygate_ratelimit_policy always;
         if ($keygate_status = 400) { return 400 $keygate_error; }
         if ($keygate_status = 401) { return 401 $keygate_error; }
         if ($keygate_status = 429) { return 429 $keygate_error; }
