@@ -20,6 +20,10 @@ try {
   const app = await createApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });
   const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+  // Nest's own listeners close the app (requests in flight, then background work) and stop the process
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => new Logger('Main').log(`${signal}: finishing requests in flight and background work, then stopping`));
+  }
   new Logger('Main').log(`keygate listening on http://${shown}:${config.PORT} (Swagger UI: /swagger, database: ${config.embedded ? `embedded in ${config.DATA_DIR}` : 'PostgreSQL server'})`);
 } catch (error) {
   console.error(error instanceof ConfigValidationError ? error.message : error);
