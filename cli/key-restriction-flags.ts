@@ -7,7 +7,7 @@ export function keyRestrictionFlags(update: boolean): Flag[] {
   return [
     { name: 'allowed-cidr', type: 'string', multiple: true, value: '<cidr>', description: `an address range the key may be used from, e.g. 10.0.0.0/8 or 2001:db8::/32; repeat for more (at most 100)${remove}` },
     { name: 'rate-limit', type: 'string', value: '<n/window>', description: `at most n uses a window, for the whole cluster, e.g. 6/60s, 100/1m, 5000/1h${update ? '; none removes it' : ''}` },
-    { name: 'metadata', type: 'string', value: '<json>', description: `a JSON object verify hands back, e.g. '{"plan":"gold"}' (at most 4 KB)${update ? '; none removes it' : ''}` },
+    { name: 'metadata', type: 'string', value: '<json>', description: `a JSON object verify hands back, e.g. '{"service":"billing"}' (at most 4 KB)${update ? '; none removes it' : ''}` },
   ];
 }
 
@@ -38,9 +38,9 @@ function parseMetadata(text: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new UsageError(`--metadata is not JSON: give an object such as '{"plan":"gold"}'`);
+    throw new UsageError(`--metadata is not JSON: give an object such as '{"service":"billing"}'`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--metadata must be a JSON object, such as \'{"plan":"gold"}\'');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--metadata must be a JSON object, such as \'{"service":"billing"}\'');
   return parsed as Record<string, unknown>;
 }
 

@@ -65,6 +65,8 @@ describe('restricting a key: addresses, a rate limit and metadata', () => {
     [{ rateLimit: { limit: 6 } }, 'windowSeconds'],
     [{ rateLimit: { limit: 6, windowSeconds: 60, burst: 2 } }, 'burst'],
     [{ rateLimit: 6 }, 'rateLimit'],
+    [{ rateLimit: [{ limit: 6, windowSeconds: 60 }] }, 'rateLimit'],
+    [{ rateLimit: [] }, 'rateLimit'],
     [{ metadata: ['a'] }, 'metadata must be a JSON object'],
     [{ metadata: 'text' }, 'metadata must be a JSON object'],
     [{ metadata: { big: 'x'.repeat(4100) } }, 'at most 4096 bytes'],
@@ -75,6 +77,21 @@ describe('restricting a key: addresses, a rate limit and metadata', () => {
     const made = await world.makeKey(owner);
     const patched = await client.patch(keys(`/${made.id}`), body, { jwt: owner.jwt });
     expect(patched.status).toBe(400);
+  });
+
+  it('a key with restrictions cannot lift them, nor make a key free of them: 403; a login can', async () => {
+    const bound = await world.makeKey(owner, { allowedCidrs: ['127.0.0.0/8'], rateLimit: { limit: 100, windowSeconds: 60 } });
+    const asBound = { key: bound.key };
+    for (const lift of [{ allowedCidrs: null }, { rateLimit: null }, { allowedCidrs: ['0.0.0.0/0'] }, { rateLimit: { limit: 1_000_000, windowSeconds: 1 } }]) {
+      const reply = await client.patch(keys(`/${bound.id}`), lift, asBound);
+      expect(reply).toMatchObject({ status: 403, body: { message: expect.stringContaining('has restrictions (allowedCidrs or rateLimit)') } });
+    }
+    expect((await client.post(keys(), { description: 'free of them' }, asBound)).status).toBe(403);
+    // other changes, and a roll, which copies the restrictions, stay open to it
+    expect((await client.patch(keys(`/${bound.id}`), { description: 'renamed by itself' }, asBound)).status).toBe(200);
+    const [row] = await sut.db.query('SELECT allowed_cidrs, rate_limit FROM api_keys WHERE id = $1', [bound.id]);
+    expect(row).toEqual({ allowed_cidrs: ['127.0.0.0/8'], rate_limit: 100 });
+    expect((await client.patch(keys(`/${bound.id}`), { allowedCidrs: null }, { jwt: owner.jwt })).status).toBe(200);
   });
 
   it("refuses a key on keygate's own routes from an address it does not allow: 403 naming the reason", async () => {

@@ -114,7 +114,7 @@ export function apiKeyCommands(owner: KeyOwner): Command[] {
     examples: [
       `${command} update ${owner.example} --api-key-id <id> --disable`,
       `${command} update ${owner.example} --api-key-id <id> --right-all --api-key-expiry never`,
-      `${command} update ${owner.example} --api-key-id <id> --allowed-cidr 203.0.113.0/24 --rate-limit 6/60s --metadata '{"plan":"gold"}'`,
+      `${command} update ${owner.example} --api-key-id <id> --allowed-cidr 203.0.113.0/24 --rate-limit 6/60s --metadata '{"service":"billing"}'`,
     ],
     async run(values, io) {
       const session = openSession(values, io);

@@ -36,9 +36,9 @@ export function restrictionsOf(draft: RestrictionsDraft): { mistakes: (string | 
     try {
       metadata = JSON.parse(draft.metadata);
     } catch {
-      metadataMistake = 'Metadata must be JSON, such as {"plan": "gold"}.';
+      metadataMistake = 'Metadata must be JSON, such as {"service": "billing"}.';
     }
-    if (!metadataMistake && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) metadataMistake = 'Metadata must be a JSON object, such as {"plan": "gold"}.';
+    if (!metadataMistake && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) metadataMistake = 'Metadata must be a JSON object, such as {"service": "billing"}.';
   }
   const rateMistake =
     (limit || windowSeconds) && !(whole(limit) && whole(windowSeconds)) ? 'Give the rate limit as a whole number of requests and of seconds, or leave both empty.' : undefined;
@@ -76,7 +76,7 @@ export function RestrictionsFields(props: { draft: RestrictionsDraft; onChange: 
       <p class="hint">Counted across all keygate servers. Empty: no limit.</p>
       <label class="field">
         <span>Metadata (JSON)</span>
-        <textarea name="metadata" rows={3} placeholder='e.g. {"plan": "gold"}' value={props.draft.metadata} onInput={set('metadata')} />
+        <textarea name="metadata" rows={3} placeholder='e.g. {"service": "billing"}' value={props.draft.metadata} onInput={set('metadata')} />
       </label>
       <p class="hint">Returned with the key when a service verifies it. At most 4 KB; not for secrets.</p>
     </fieldset>

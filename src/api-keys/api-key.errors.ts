@@ -35,6 +35,21 @@ export class ApiKeyChanged extends DomainError {
   }
 }
 
+/**
+ * A key with restrictions (allowedCidrs, rateLimit) acting on keys: it may not create a key, which
+ * would be free of them, nor change a key's restrictions, its own included. What it may do stays bound
+ * to where it is used from and how often.
+ */
+export class RestrictedKeyCannotLoosen extends DomainError {
+  readonly kind = 'forbidden';
+
+  constructor(action: 'create' | 'change') {
+    super(
+      `This API key has restrictions (allowedCidrs or rateLimit), so it cannot ${action === 'create' ? 'create keys' : "change a key's allowedCidrs or rateLimit"}; use a login or a key without restrictions`,
+    );
+  }
+}
+
 /** The owner already holds the most keys allowed (API_KEYS_MAX_PER_USER, for service accounts too). */
 export class TooManyApiKeys extends DomainError {
   readonly kind = 'conflict';

@@ -15,7 +15,7 @@ import { userOwner, UsersService } from '../users/users.service.js';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-format.js';
 import { apiKeyRejection, INVALID_API_KEY, keyState, MALFORMED_API_KEY, rememberedSecretMatches, type KeyState, type RememberedKeyState } from './api-key-check.js';
 import type { ApiKey } from './api-key.entity.js';
-import { ApiKeyChanged, ApiKeyNotFound, CannotRollInactiveKey, InvalidExpiry, TooManyApiKeys } from './api-key.errors.js';
+import { ApiKeyChanged, ApiKeyNotFound, CannotRollInactiveKey, InvalidExpiry, RestrictedKeyCannotLoosen, TooManyApiKeys } from './api-key.errors.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { NO_RESTRICTIONS, restrictionChanges, type KeyRestrictionFields } from './key-restriction-rules.js';
 import type { ApiKeyPageQueryDto, CreateApiKeyDto, RollApiKeyDto, UpdateApiKeyDto } from './dto/api-key-input.dto.js';
@@ -81,6 +81,7 @@ export class ApiKeysService {
   }
 
   async create(caller: Principal, ref: KeyOwnerRef, dto: CreateApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
+    if (caller.restrictions !== null) throw new RestrictedKeyCannotLoosen('create');
     const managed = await this.managedOwner(caller, ref);
     const { owner } = managed;
     const rights = dto.rights ?? [Right.ALL];
@@ -181,6 +182,7 @@ export class ApiKeysService {
   }
 
   async update(caller: Principal, ref: KeyOwnerRef, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
+    if (caller.restrictions !== null && (dto.allowedCidrs !== undefined || dto.rateLimit !== undefined)) throw new RestrictedKeyCannotLoosen('change');
     const { key, ...managed } = await this.ownedKey(caller, ref, keyId);
     const { owner } = managed;
     const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'> & KeyRestrictionFields> = restrictionChanges(dto);

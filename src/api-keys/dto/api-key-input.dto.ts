@@ -2,7 +2,7 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, Max, Min, IsISO8601, IsOptional, IsString,
+  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, Max, Min, IsISO8601, IsObject, IsOptional, IsString,
   Length, Matches, registerDecorator, ValidateNested, type ValidationArguments,
 } from 'class-validator';
 import { MAX_ALLOWED_CIDRS, metadataProblem, normalizeCidr, RATE_LIMIT_BOUNDS } from '../key-restriction-rules.js';
@@ -98,13 +98,15 @@ class KeyRestrictionsInput {
   allowedCidrs?: string[] | null;
 
   /** At most `limit` uses in each `windowSeconds`, counted across every instance; past it, 429. Absent or null: no limit. */
-  @IsOptional() @ValidateNested() @Type(() => RateLimitDto)
+  // IsObject: ValidateNested alone lets an array through, which would read as no limit
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RateLimitDto)
   @ApiPropertyOptional(NULLABLE_RATE_LIMIT_SCHEMA)
   rateLimit?: RateLimitDto | null;
 
   /**
-   * Anything the platform wants back when it verifies the key: a JSON object, at most 4 KB.
-   * @example {"plan": "gold"}
+   * Anything the platform wants back when it verifies the key: a JSON object, at most 4 KB. Whoever
+   * manages the key writes it, its owner included: a label, never a grant.
+   * @example {"service": "billing"}
    */
   @IsOptional() @IsMetadata()
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
