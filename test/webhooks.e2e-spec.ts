@@ -257,7 +257,7 @@ describe('webhooks: refused URLs and bad input', () => {
     ['link-local (cloud metadata)', 'http://169.254.169.254/latest/meta-data', '169.254.169.254'],
     ['IPv6 loopback', 'http://[::1]:8080/hook', '::1'],
     ['IPv4-mapped IPv6 private', 'http://[::ffff:192.168.0.1]/hook', '::ffff:c0a8:1'],
-    ['a name resolving to loopback', 'http://localhost:8080/hook', 'localhost resolves to'],
+    ['a name resolving to loopback', 'http://localhost:8080/hook', 'localhost does not resolve to a public address'],
     ['not http(s)', 'ftp://93.184.216.34/hook', 'only http and https'],
     ['not a URL', 'hooks.example.com/keygate', 'not an absolute URL'],
     ['a password in it', 'https://user:secret@93.184.216.34/hook', 'user or password'],

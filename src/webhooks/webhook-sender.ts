@@ -66,6 +66,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
     const started = new Date();
+    const { signal, done } = this.attemptSignal();
     const outcome = await postOnce(
       delivery.url,
       delivery.body,
@@ -76,8 +77,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         'X-Keygate-Delivery': delivery.id,
         [SIGNATURE_HEADER]: signatureHeader(delivery.secret, delivery.body, started),
       },
-      { signal: AbortSignal.any([AbortSignal.timeout(this.config.WEBHOOKS_TIMEOUT_MS), this.stopping.signal]), allowPrivate: this.config.WEBHOOKS_ALLOW_PRIVATE_URLS },
-    );
+      { signal, allowPrivate: this.config.WEBHOOKS_ALLOW_PRIVATE_URLS },
+    ).finally(done);
     const now = new Date();
     const attempt: DeliveryAttempt = { at: started.toISOString(), statusCode: outcome.statusCode, error: outcome.error, durationMs: now.getTime() - started.getTime() };
     let status: DeliveryStatus = 'DELIVERED';
@@ -89,6 +90,25 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn(`Delivery ${delivery.id} (${delivery.eventType}) failed: ${outcome.error}; ${next ? `next attempt at ${next.toISOString()}` : 'given up'}`);
     }
     await this.webhooks.recordAttempt(delivery.id, attempt, status, next);
+  }
+
+  /**
+   * What cuts one attempt short: its timeout, or the instance stopping. A controller of its own, let
+   * go of when the attempt ends (`AbortSignal.any` would stay attached to the long-lived stopping signal,
+   * and memory grew with every attempt).
+   */
+  private attemptSignal(): { signal: AbortSignal; done: () => void } {
+    const attempt = new AbortController();
+    const stop = () => attempt.abort(this.stopping.signal.reason);
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(() => attempt.abort(new DOMException('The receiver did not answer in time', 'TimeoutError')), this.config.WEBHOOKS_TIMEOUT_MS);
+    return {
+      signal: attempt.signal,
+      done: () => {
+        clearTimeout(timer);
+        this.stopping.signal.removeEventListener('abort', stop);
+      },
+    };
   }
 
   /** Stops polling and cuts attempts in progress short, recording them, before the database closes. */

@@ -31,11 +31,16 @@ describe('checkWebhookUrl', () => {
   });
 
   it('refuses a name when any of its addresses is not public', async () => {
-    await expect(checkWebhookUrl('https://mixed.example/', false, resolvesTo('8.8.8.8', '10.1.2.3'))).rejects.toThrow('10.1.2.3');
+    await expect(checkWebhookUrl('https://mixed.example/', false, resolvesTo('8.8.8.8', '10.1.2.3'))).rejects.toThrow('does not resolve to a public address');
   });
 
-  it('refuses a name that does not resolve', async () => {
-    await expect(checkWebhookUrl('https://nowhere.invalid/', false, async () => { throw new Error('ENOTFOUND'); })).rejects.toThrow('does not resolve');
+  it('refuses a name that does not resolve with the same words as one that resolves inside, and names no address', async () => {
+    const refusal = (url: string, resolver: Parameters<typeof checkWebhookUrl>[2]) => checkWebhookUrl(url, false, resolver).then(() => '', (e: Error) => e.message.replace(/^.*?example /, ''));
+    const missing = await refusal('https://db.example/', async () => { throw new Error('ENOTFOUND'); });
+    const inside = await refusal('https://db.example/', resolvesTo('10.0.3.7'));
+    expect(missing).toContain('does not resolve to a public address');
+    expect(inside).toBe(missing);
+    expect(inside).not.toContain('10.0.3.7');
   });
 
   it('accepts a public name, and a private one only when allowed', async () => {

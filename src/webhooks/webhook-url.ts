@@ -67,12 +67,13 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean, resolv
     try {
       addresses = (await resolve(host)).map((a) => a.address);
     } catch {
-      throw new WebhookUrlRefused(`its host ${host} does not resolve`);
+      addresses = [];
     }
   }
-  const refused = addresses.find((address) => !isPublicAddress(address));
-  if (refused || addresses.length === 0) {
-    throw new WebhookUrlRefused(`${host} resolves to ${refused ?? 'nothing'}, a loopback, private, link-local or otherwise non-public address`);
+  // one answer for a name that does not resolve and one that resolves inside: neither says which, nor where
+  // (the server's own DNS would otherwise answer a tenant's questions about the internal network)
+  if (addresses.length === 0 || addresses.some((address) => !isPublicAddress(address))) {
+    throw new WebhookUrlRefused(`${host} does not resolve to a public address (loopback, private and link-local addresses are refused)`);
   }
   return url;
 }
