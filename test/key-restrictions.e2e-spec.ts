@@ -87,6 +87,10 @@ describe('restricting a key: addresses, a rate limit and metadata', () => {
       expect(reply).toMatchObject({ status: 403, body: { message: expect.stringContaining('has restrictions (allowedCidrs or rateLimit)') } });
     }
     expect((await client.post(keys(), { description: 'free of them' }, asBound)).status).toBe(403);
+    // nor a user whose password it sets, who could then log in free of them
+    const user = await client.post('/api/users', { email: 'escape@restricted.test', password: 'escape-me-please', authority: 'TENANT_ADMIN', tenantId: owner.tenantId }, asBound);
+    expect(user).toMatchObject({ status: 403, body: { message: expect.stringContaining('cannot create users') } });
+    expect(await sut.db.query("SELECT id FROM users WHERE email = 'escape@restricted.test'")).toEqual([]);
     // other changes, and a roll, which copies the restrictions, stay open to it
     expect((await client.patch(keys(`/${bound.id}`), { description: 'renamed by itself' }, asBound)).status).toBe(200);
     const [row] = await sut.db.query('SELECT allowed_cidrs, rate_limit FROM api_keys WHERE id = $1', [bound.id]);

@@ -1,4 +1,4 @@
-export { CannotGrant } from '../rights/rights.errors.js';
+export { CannotGrant, RestrictedKeyCannotLoosen } from '../rights/rights.errors.js';
 import { DomainError } from '../common/domain-error.js';
 import type { OwnerType } from '../rights/principal.js';
 
@@ -32,21 +32,6 @@ export class ApiKeyChanged extends DomainError {
 
   constructor(readonly keyId: string) {
     super(`API key ${keyId} was deleted or changed meanwhile; read it again`);
-  }
-}
-
-/**
- * A key with restrictions (allowedCidrs, rateLimit) acting on keys: it may not create a key, which
- * would be free of them, nor change a key's restrictions, its own included. What it may do stays bound
- * to where it is used from and how often.
- */
-export class RestrictedKeyCannotLoosen extends DomainError {
-  readonly kind = 'forbidden';
-
-  constructor(action: 'create' | 'change') {
-    super(
-      `This API key has restrictions (allowedCidrs or rateLimit), so it cannot ${action === 'create' ? 'create keys' : "change a key's allowedCidrs or rateLimit"}; use a login or a key without restrictions`,
-    );
   }
 }
 

@@ -81,7 +81,7 @@ export class ApiKeysService {
   }
 
   async create(caller: Principal, ref: KeyOwnerRef, dto: CreateApiKeyDto, clientIp: string): Promise<{ apiKey: ApiKey; key: string }> {
-    if (caller.restrictions !== null) throw new RestrictedKeyCannotLoosen('create');
+    if (caller.restrictions !== null) throw new RestrictedKeyCannotLoosen('create-key');
     const managed = await this.managedOwner(caller, ref);
     const { owner } = managed;
     const rights = dto.rights ?? [Right.ALL];
@@ -182,7 +182,7 @@ export class ApiKeysService {
   }
 
   async update(caller: Principal, ref: KeyOwnerRef, keyId: string, dto: UpdateApiKeyDto, clientIp: string): Promise<ApiKey> {
-    if (caller.restrictions !== null && (dto.allowedCidrs !== undefined || dto.rateLimit !== undefined)) throw new RestrictedKeyCannotLoosen('change');
+    if (caller.restrictions !== null && (dto.allowedCidrs !== undefined || dto.rateLimit !== undefined)) throw new RestrictedKeyCannotLoosen('change-restrictions');
     const { key, ...managed } = await this.ownedKey(caller, ref, keyId);
     const { owner } = managed;
     const changes: Partial<Pick<ApiKey, 'description' | 'enabled' | 'expiresAt' | 'rights'> & KeyRestrictionFields> = restrictionChanges(dto);

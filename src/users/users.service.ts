@@ -7,6 +7,7 @@ import { ChangeFeed } from '../database/change-feed.js';
 import { Authority } from '../rights/authority.js';
 import type { CredentialOwner, Principal } from '../rights/principal.js';
 import { missingRights, RightsCatalog } from '../rights/rights-catalog.js';
+import { RestrictedKeyCannotLoosen } from '../rights/rights.errors.js';
 import { CustomersRepository } from '../tenants/customers.repository.js';
 import { CustomerNotFound, TenantNotFound } from '../tenants/tenant.errors.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
@@ -84,6 +85,7 @@ export class UsersService {
   }
 
   async create(actor: Principal, dto: CreateUserDto): Promise<User> {
+    if (actor.restrictions !== null) throw new RestrictedKeyCannotLoosen('create-user');
     if (!creatableAuthorities(actor).includes(dto.authority)) throw new CannotCreateAuthority(actor.authority, dto.authority);
     // whoever sets a new user's password can act as that user: only a caller holding its rights may
     this.assertHoldsAuthority(actor, dto.authority);
