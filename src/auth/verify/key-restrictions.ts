@@ -1,4 +1,4 @@
-import { ForbiddenException, HttpException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { BlockList, isIP } from 'node:net';
 import { KeyRateLimitedException } from './key-rate-limited.exception.js';
 import { KeyRateLimits } from './key-rate-limits.js';
@@ -13,7 +13,6 @@ export class AddressNotAllowedException extends ForbiddenException {
   }
 }
 
-export { KeyRateLimitedException };
 export type RestrictionRefusal = AddressNotAllowedException | KeyRateLimitedException;
 
 /**
@@ -61,9 +60,4 @@ function blockListOf(cidrs: readonly string[]): BlockList {
     list.addSubnet(network, Number(prefix), isIP(network) === 4 ? 'ipv4' : 'ipv6');
   }
   return list;
-}
-
-/** Whether an HTTP refusal is one of the restrictions'. */
-export function isRestrictionRefusal(error: HttpException): error is RestrictionRefusal {
-  return error instanceof AddressNotAllowedException || error instanceof KeyRateLimitedException;
 }
